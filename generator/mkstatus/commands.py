@@ -1,0 +1,207 @@
+"""What the CLI's commands do, with MkDocs as the engine.
+
+This is adapter code (it may import MkDocs; the core may not). `run_build` validates
+first, builds into a temporary folder beside the target, and swaps it in with one atomic
+rename, so a failed, invalid or interrupted build leaves the published site byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildError, ConfigError, MkstatusError, ValidationError
+from .project import Project, load_project
+from .site import Site
+from .times import TimeError, iso_utc, resolve_now
+
+TMP_PREFIX = ".mkstatus-build-"
+OLD_PREFIX = ".mkstatus-old-"
+
+
+def build_now(option: str | None) -> datetime:
+    try:
+        return resolve_now(option or os.environ.get("MKSTATUS_NOW") or None)
+    except TimeError as exc:
+        raise ConfigError(f"--now: {exc}") from None
+
+
+def mkdocs_config(config_file: Path, **overrides: Any) -> Any:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    if not config_file.is_file():
+        raise ConfigError(f"{config_file}: no such file (run `mkstatus init` to create a site)")
+    try:
+        return load_config(config_file=str(config_file), **overrides)
+    except ConfigurationError as exc:
+        raise ConfigError(f"{config_file}: {exc}") from None
+
+
+def project_of(config: Any) -> Project:
+    plugin = config.plugins.get("mkstatus")
+    if plugin is None:
+        raise ConfigError(f"{config.config_file_path}: add `- mkstatus` under `plugins:`")
+    return plugin.project(config)  # type: ignore[no-any-return]
+
+
+def load(config_file: Path, now: datetime) -> Site:
+    return load_project(project_of(mkdocs_config(config_file)), now)
+
+
+def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool) -> int:
+    """Exit code 1 on any problem (or warning with --strict), 0 otherwise."""
+    import click
+
+    try:
+        site = load(config_file, build_now(now_option))
+    except ValidationError as exc:
+        for problem in exc.problems:
+            click.echo(_format(problem, fmt))
+        click.echo(f"{len(exc.problems)} problem(s) found", err=True)
+        return 1
+    except MkstatusError as exc:
+        click.echo(str(exc), err=True)
+        return 1
+    for warning in site.warnings:
+        click.echo(_format(warning, fmt))
+    click.echo(f"OK: {len(site.incidents)} incident file(s), "
+               f"{len(site.config.components)} component(s)", err=True)
+    return 1 if strict and site.warnings else 0
+
+
+def _format(problem: Any, fmt: str) -> str:
+    if fmt == "github":
+        level = "warning" if problem.warning else "error"
+        message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return (f"::{level} file={problem.path},line={problem.line},col={problem.col}"
+                f"::{message}")
+    prefix = "warning: " if problem.warning else ""
+    return f"{prefix}{problem}"
+
+
+def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
+              strict: bool) -> Path:
+    now = build_now(now_option)
+    config = mkdocs_config(config_file)
+    site = load_project(project_of(config), now)  # validate before touching anything
+    if strict and site.warnings:
+        raise ValidationError(list(site.warnings))
+    target = (site_dir or Path(config.site_dir)).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(target), _frozen_clock(now, now_option):
+        _sweep(target)
+        staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX + target.name + "-",
+                                        dir=target.parent))
+        try:
+            _mkdocs_build(config_file, staging, now, strict)
+            swap_in(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _mkdocs_build(config_file: Path, staging: Path, now: datetime, strict: bool) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    config = mkdocs_config(config_file, site_dir=str(staging), strict=strict)
+    config.plugins["mkstatus"].now = now
+    try:
+        build(config)
+    except MkDocsException as exc:
+        raise BuildError(f"build failed, the published site is unchanged: {exc}") from None
+
+
+@contextlib.contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """One build per target at a time, so sweeping leftovers never hits a live build."""
+    lock_path = target.parent / f".mkstatus-build-{target.name}.lock"
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+@contextlib.contextmanager
+def _frozen_clock(now: datetime, option: str | None) -> Iterator[None]:
+    """With an explicit clock, MkDocs' own dates (sitemap) follow it too."""
+    explicit = option or os.environ.get("MKSTATUS_NOW")
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if explicit and saved is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
+    try:
+        yield
+    finally:
+        if explicit and saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _sweep(target: Path) -> None:
+    """Remove what a killed build left behind (we hold the build lock)."""
+    for prefix in (TMP_PREFIX, OLD_PREFIX):
+        for leftover in target.parent.glob(f"{prefix}{target.name}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Publish `staging` at `target` in one step; the old site is removed afterwards."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    if _exchange(staging, target):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    old = target.parent / f"{OLD_PREFIX}{target.name}-{os.getpid()}"
+    os.rename(target, old)
+    os.rename(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): both names swap atomically, or nothing happens."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return bool(result == 0)
+
+
+def run_serve(config_file: Path, now_option: str | None, dev_addr: str) -> None:
+    from mkdocs.commands.serve import serve
+
+    if now_option:
+        os.environ["MKSTATUS_NOW"] = iso_utc(build_now(now_option))
+    load(config_file, build_now(now_option))  # refuse to start on invalid input
+    serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+def run_status(config_file: Path, now_option: str | None, as_json: bool) -> str:
+    site = load(config_file, build_now(now_option))
+    if as_json:
+        data = {
+            "updated_at": iso_utc(site.now),
+            "indicator": site.indicator.code,
+            "description": site.indicator.banner,
+            "components": {cid: s.status.code for cid, s in site.states.items()},
+            "open_incidents": [v.id for v in site.open_incidents],
+        }
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+    lines = [site.indicator.banner]
+    lines += [f"  {c.name}: {site.states[c.id].status.label}" for c in site.config.components]
+    lines += [f"  open: {v.id} ({v.status})" for v in site.open_incidents]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,161 @@
+"""The `mkstatus` plugin section of mkdocs.yml, validated into a `SiteConfig`.
+
+MkDocs hands the plugin a plain dict; errors point back into mkdocs.yml by reading the
+file's YAML nodes for positions, so a bad key is reported as `mkdocs.yml:14:9: ...`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import strictyaml as sy
+from .errors import Problem
+from .incidents import COMPONENT_ID_RE
+from .model import Component, SiteConfig
+from .probe_config import parse_probe
+from .suggest import did_you_mean
+from .times import TimeError, load_zone
+
+PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
+               "incidents_dir", "samples_dir")
+COMPONENT_KEYS = ("id", "name", "group", "description", "probe")
+KeyPath = tuple[str | int, ...]
+
+
+class Locator:
+    """Finds the line and column of a key of the plugin's section in mkdocs.yml."""
+
+    def __init__(self, path: str, text: str | None) -> None:
+        self.path = path
+        self.root = sy.compose_loose(text) if text else None
+
+    def __call__(self, keys: KeyPath) -> tuple[int, int]:
+        node = self._plugin_node()
+        best = (1, 1) if node is None else sy.where(node)
+        for key in keys:
+            node = _child(node, key)
+            if node is None:
+                break
+            best = sy.where(node)
+        return best
+
+    def _plugin_node(self) -> Node | None:
+        plugins = _child(self.root, "plugins")
+        if isinstance(plugins, SequenceNode):
+            for item in plugins.value:
+                found = _child(item, "mkstatus")
+                if found is not None:
+                    return found
+        return _child(plugins, "mkstatus")
+
+
+def _child(node: Node | None, key: str | int) -> Node | None:
+    if isinstance(node, MappingNode) and isinstance(key, str):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return v if not (isinstance(v, ScalarNode) and v.value == "") else k
+    if isinstance(node, SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | None,
+                 config_path: str = "mkdocs.yml", text: str | None = None) -> tuple[
+                     SiteConfig | None, list[Problem]]:
+    """Validate the plugin section; return the config, or None and every problem."""
+    locate = Locator(config_path, text)
+    problems: list[Problem] = []
+
+    def error(keys: KeyPath, message: str) -> None:
+        line, col = locate(keys)
+        problems.append(Problem(config_path, line, col, message))
+
+    for key in plugin:
+        if key not in PLUGIN_KEYS:
+            error((key,), f"mkstatus: unknown key {key!r}{did_you_mean(key, PLUGIN_KEYS)}")
+    if not site_url or not site_url.startswith(("http://", "https://")):
+        problems.append(Problem(config_path, 1, 1, "site_url: required, an absolute URL "
+                                "such as https://status.example.com/ (feeds and the JSON "
+                                "API need absolute links)"))
+    zone = None
+    if plugin.get("timezone") is not None:
+        try:
+            zone = load_zone(str(plugin["timezone"]))
+        except TimeError as exc:
+            error(("timezone",), f"timezone: {exc}")
+    components = _components(plugin.get("components") or [], error)
+    numbers = {key: _positive(plugin, key, default, error)
+               for key, default in (("feed_limit", 100), ("history_days", 90))}
+    contact = plugin.get("contact") or ""
+    if not isinstance(contact, str):
+        error(("contact",), f"contact: expected text, found {contact!r}")
+    if problems:
+        return None, problems
+    url = str(site_url)
+    return SiteConfig(
+        site_name=site_name, site_url=url if url.endswith("/") else url + "/", timezone=zone,
+        contact=str(contact), components=tuple(components), config_path=config_path,
+        feed_limit=numbers["feed_limit"], history_days=numbers["history_days"],
+    ), problems
+
+
+def _positive(plugin: Mapping[str, Any], key: str, default: int, error: Any) -> int:
+    value = plugin.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        error((key,), f"{key}: expected a whole number above 0, found {value!r}")
+        return default
+    return value
+
+
+def _components(raw: object, error: Any) -> list[Component]:
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        error(("components",), "components: expected a list of components")
+        return []
+    out: list[Component] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        where: KeyPath = ("components", index)
+        if not isinstance(item, Mapping):
+            error(where, f"components[{index}]: expected a mapping with id and name")
+            continue
+        for key in item:
+            if key not in COMPONENT_KEYS:
+                error((*where, key), f"components[{index}]: unknown key {key!r}"
+                      f"{did_you_mean(str(key), COMPONENT_KEYS)}")
+        cid = item.get("id")
+        if not isinstance(cid, str) or not COMPONENT_ID_RE.fullmatch(cid):
+            error((*where, "id"), f"components[{index}].id: expected lower-case letters, "
+                  f"digits and hyphens (like `api`), found {cid!r}")
+            continue
+        if cid in seen:
+            error((*where, "id"), f"components[{index}].id: {cid!r} is used twice")
+        seen.add(cid)
+        texts = {k: item.get(k) for k in ("name", "group", "description")}
+        for key, value in texts.items():
+            if value is not None and not isinstance(value, str):
+                error((*where, key), f"components[{index}].{key}: expected text, "
+                      f"found {value!r}")
+        probe = None
+        if item.get("probe") is not None:
+            probe, messages = parse_probe(item["probe"], f"components[{index}].probe")
+            for message in messages:
+                error((*where, "probe"), message)
+        out.append(Component(
+            id=cid, name=str(texts["name"] or cid), group=_text_or_none(texts["group"]),
+            description=str(texts["description"] or ""), position=index + 1, probe=probe))
+    return out
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if isinstance(value, str) and value.strip() else None
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

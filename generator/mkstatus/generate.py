@@ -1,0 +1,77 @@
+"""The render stage: one `Site` in, every generated file out, collisions refused.
+
+Renderers are registered in `RENDERERS`; each returns `(path, content)` pairs. Pages
+(`.md`) are handed to MkDocs to render with the theme; everything else is written as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from .errors import BuildError
+from .render.feeds import render_feeds
+from .render.pages import render_pages
+from .site import Site
+
+CSS_PATH = "assets/mkstatus.css"
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str  # relative to docs_dir (pages) or the site root (everything else)
+    content: str | bytes
+    source: str  # which renderer made it, for collision messages
+
+    @property
+    def is_page(self) -> bool:
+        return self.path.endswith(".md")
+
+
+Renderer = Callable[[Site], Iterable[tuple[str, str | bytes]]]
+
+
+def _asset(site: Site) -> list[tuple[str, bytes]]:
+    css = resources.files("mkstatus").joinpath("assets/mkstatus.css").read_bytes()
+    return [(CSS_PATH, css)]
+
+
+def generate(site: Site, page_extra: dict[str, Any] | None = None,
+             renderers: Sequence[tuple[str, Renderer]] = ()) -> list[Output]:
+    """Every file of the site that mkstatus makes, sorted, each path made once."""
+    made: dict[str, Output] = {}
+    stages: list[tuple[str, Renderer]] = [
+        ("pages", lambda s: render_pages(s, page_extra)),
+        ("feeds", render_feeds),
+        ("assets", _asset),
+        *renderers,
+    ]
+    for name, renderer in stages:
+        for path, content in renderer(site):
+            safe_path(path)
+            if path in made:
+                raise BuildError(f"two outputs write {path}: {made[path].source} and {name}")
+            made[path] = Output(path, content, name)
+    return [made[p] for p in sorted(made)]
+
+
+def safe_path(path: str) -> str:
+    """Every output path stays inside the output root, whatever an id looked like."""
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or "\x00" in path or any(
+            p in ("", ".", "..") for p in parts):
+        raise BuildError(f"refusing to write outside the site: {path!r}")
+    return path
+
+
+def head_html(site: Site) -> str:
+    """Links every page carries: the feeds, so readers and browsers find them."""
+    base = site.config.site_url
+    name = site.config.site_name.replace("&", "&amp;").replace('"', "&quot;").replace(
+        "<", "&lt;")
+    return (f'<link rel="alternate" type="application/rss+xml" title="{name} (RSS)" '
+            f'href="{base}history.rss">\n'
+            f'<link rel="alternate" type="application/atom+xml" title="{name} (Atom)" '
+            f'href="{base}history.atom">\n')

@@ -1,0 +1,307 @@
+"""Reading incident files: `incidents/<YYYY-MM-DD>-<slug>.md`.
+
+Every problem in every file is collected as a `Problem` (path:line:col), so one
+`mkstatus check` run shows an on-call engineer everything to fix. A file with problems
+yields no incident; the caller refuses to build when any problem is left.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from . import strictyaml as sy
+from .errors import Problem
+from .model import (
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    ComponentStatus,
+    Incident,
+    SiteConfig,
+    Update,
+)
+from .incident_rules import Draft as _Draft
+from .incident_rules import assemble as _assemble
+from .suggest import did_you_mean
+from .times import TIME_RE, TimeError, parse_time
+
+ID_RE = re.compile(r"\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*")
+COMPONENT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+MAX_BYTES = 2_000_000
+FRONT_KEYS = ("title", "impact", "components", "started", "scheduled_for", "scheduled_until",
+              "informational", "pin", "draft")
+H2_RE = re.compile(r"##(?!#)[ \t]*(?P<text>.*?)[ \t#]*")
+FENCE_RE = re.compile(r"[ ]{0,3}(?P<fence>`{3,}|~{3,})")
+POSTMORTEM_RE = re.compile(r"post-?mortem", re.IGNORECASE)
+SEPARATOR_RE = re.compile(r"\s*(?:[—\-·|:]\s*)?")
+COMPONENTS_LINE_RE = re.compile(r"components?:[ \t]*(?P<list>.*)", re.IGNORECASE)
+STATUS_CODES = [s.code for s in ComponentStatus]
+
+
+def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> tuple[
+        list[Incident], list[Problem]]:
+    """Every incident under `directory`, sorted by id, and every problem found."""
+    incidents: list[Incident] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    if not directory.is_dir():
+        return incidents, problems
+    for file in sorted(directory.rglob("*.md")):
+        shown = _display(file, display_root)
+        if file.stem in seen:
+            problems.append(Problem(shown, 1, 1, f"incident id {file.stem!r} is also used "
+                                    f"by {seen[file.stem]}"))
+            continue
+        seen[file.stem] = shown
+        incident, found = parse_incident(shown, file.stem, file.read_bytes(), config)
+        problems.extend(found)
+        if incident is not None:
+            incidents.append(incident)
+    incidents.sort(key=lambda i: i.id)
+    return incidents, problems
+
+
+def _display(file: Path, root: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def parse_incident(path: str, stem: str, data: bytes, config: SiteConfig) -> tuple[
+        Incident | None, list[Problem]]:
+    draft = _Draft(path, config)
+    if not ID_RE.fullmatch(stem):
+        draft.error(1, 1, f"incident id {stem!r} must look like 2026-11-22-short-name "
+                    "(a date, then lower-case letters, digits and hyphens)")
+    text = _decode(draft, data)
+    if text is None:
+        return None, draft.problems
+    body_start = _front_matter(draft, text)
+    if body_start is None:
+        return None, draft.problems
+    lines = text.split("\n")
+    summary, updates, postmortem = _body(draft, lines, body_start)
+    incident = _assemble(draft, stem, summary, updates, postmortem)
+    return (incident if not draft.problems else None), draft.problems
+
+
+def _decode(draft: _Draft, data: bytes) -> str | None:
+    if len(data) > MAX_BYTES:
+        draft.error(1, 1, f"file is {len(data):,} bytes; an incident file may have at most "
+                    f"{MAX_BYTES:,} (move large attachments elsewhere and link them)")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        draft.error(line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                    "save the file as UTF-8")
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        draft.error(line, 1, "the file contains a NUL character")
+        return None
+    return text
+
+
+def _front_matter(draft: _Draft, text: str) -> int | None:
+    """Read the YAML between the `---` lines; return the index of the first body line."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        draft.error(1, 1, "expected front matter: the file must start with a line '---'")
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        draft.error(1, 1, "front matter is not closed: add a line '---' after it")
+        return None
+    if "\t" in "\n".join(lines[1:end]):
+        row = next(i for i in range(1, end) if "\t" in lines[i])
+        draft.error(row + 1, lines[row].index("\t") + 1, "tab character in front matter: "
+                    "YAML indentation must use spaces")
+        return None
+    try:
+        node = sy.compose("\n".join(lines[1:end]))
+    except sy.YamlProblem as exc:
+        draft.error(exc.line + 1, exc.col, exc.message)
+        return None
+    if not isinstance(node, MappingNode):
+        draft.error(2, 1, "front matter must be a mapping of keys such as `title:`")
+        return None
+    _read_meta(draft, node)
+    return end + 1
+
+
+def _read_meta(draft: _Draft, node: MappingNode) -> None:
+    for key, key_node, value in sy.items(node):
+        line, col = sy.where(key_node)
+        draft.lines[key] = line + 1
+        if key not in FRONT_KEYS:
+            draft.error(line + 1, col, f"unknown key {key!r}{did_you_mean(key, FRONT_KEYS)}; "
+                        f"expected one of: {', '.join(FRONT_KEYS)}")
+            continue
+        try:
+            draft.meta[key] = _read_value(draft, key, value)
+        except sy.YamlProblem as exc:
+            draft.error(exc.line + 1, exc.col, exc.message)
+        except TimeError as exc:
+            vline, vcol = sy.where(value)
+            draft.error(vline + 1, vcol, f"{key}: {exc}")
+
+
+def _read_value(draft: _Draft, key: str, node: Node) -> Any:
+    if key == "title":
+        title = sy.as_text(node, key).strip()
+        if not title:
+            raise sy.YamlProblem(*sy.where(node), "title: must not be empty")
+        return title
+    if key in ("informational", "pin", "draft"):
+        return sy.as_bool(node, key)
+    if key in ("started", "scheduled_for", "scheduled_until"):
+        return parse_time(sy.as_scalar_text(node, key), draft.config.timezone)
+    if key == "impact":
+        return sy.as_text(node, key), sy.where(node)
+    return _read_components(draft, node)
+
+
+def _read_components(draft: _Draft, node: Node) -> list[tuple[str, str | None, int, int]]:
+    """`components:` as a mapping id -> status, or (maintenance, notices) a list of ids."""
+    out: list[tuple[str, str | None, int, int]] = []
+    if isinstance(node, MappingNode):
+        for cid, key_node, value in sy.items(node):
+            line, col = sy.where(key_node)
+            status = sy.as_text(value, f"components.{cid}")
+            out.append((cid, status, line + 1, col))
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            line, col = sy.where(item)
+            out.append((sy.as_text(item, "components[]"), None, line + 1, col))
+    elif isinstance(node, ScalarNode) and node.value == "":
+        return out
+    else:
+        raise sy.YamlProblem(*sy.where(node), "components: expected a mapping such as "
+                             "`api: major_outage`")
+    return out
+
+
+def _body(draft: _Draft, lines: list[str], start: int) -> tuple[str, list[Update], str]:
+    """Split the Markdown body at its level-2 headings (outside code fences)."""
+    sections: list[tuple[int, str]] = []  # (line index, heading text)
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        line = lines[index]
+        fence_match = FENCE_RE.match(line)
+        if fence_match:
+            marker = fence_match["fence"]
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            continue
+        heading = H2_RE.fullmatch(line.rstrip())
+        if fence is None and heading:
+            sections.append((index, heading["text"]))
+    ends = [i for i, _ in sections[1:]] + [len(lines)]
+    summary_end = sections[0][0] if sections else len(lines)
+    summary = "\n".join(lines[start:summary_end]).strip()
+    updates: list[Update] = []
+    postmortems: list[str] = []
+    for (index, text), end in zip(sections, ends, strict=True):
+        if POSTMORTEM_RE.fullmatch(text.strip()):
+            postmortems.append("\n".join(lines[index + 1:end]).strip())
+            if len(postmortems) > 1:
+                draft.error(index + 1, 1, "a second postmortem section: keep one")
+            continue
+        update = _update(draft, lines, index, text, end)
+        if update is not None:
+            updates.append(update)
+    return summary, updates, (postmortems[0] if postmortems else "")
+
+
+def _update(draft: _Draft, lines: list[str], index: int, text: str, end: int) -> Update | None:
+    line_no = index + 1
+    col = lines[index].index(text) + 1 if text else 4
+    match = TIME_RE.match(text)
+    if match is None:
+        draft.error(line_no, col, f"unexpected heading {text!r}: a level-2 heading must be "
+                    "an update '## 2026-11-22 14:05 +01:00 — Investigating' or '## Postmortem'")
+        return None
+    rest = text[match.end():]
+    try:
+        when = parse_time(match.group(0) + _abbreviation(rest), draft.config.timezone)
+    except TimeError as exc:
+        draft.error(line_no, col, str(exc))
+        return None
+    status_text = rest[SEPARATOR_RE.match(rest).end():].strip()  # type: ignore[union-attr]
+    status = _status(draft, line_no, col + len(text) - len(status_text), status_text)
+    body_start = index + 1
+    changes: list[tuple[str, ComponentStatus]] = []
+    if body_start < end and (comp := COMPONENTS_LINE_RE.fullmatch(lines[body_start].strip())):
+        changes = _component_changes(draft, body_start + 1, lines[body_start], comp["list"])
+        body_start += 1
+    if status is None:
+        return None
+    message = "\n".join(lines[body_start:end]).strip()
+    return Update(when, status, message, tuple(changes), line_no)
+
+
+def _abbreviation(rest: str) -> str:
+    """Hand a trailing zone abbreviation to parse_time so it can refuse it by name."""
+    word = re.match(r"\s*([A-Z]{2,5})\b", rest)
+    if word and word[1].lower() not in INCIDENT_STATUSES + MAINTENANCE_STATUSES:
+        return " " + word[1]
+    return ""
+
+
+def _status(draft: _Draft, line: int, col: int, text: str) -> str | None:
+    code = re.sub(r"[\s_-]+", "_", text.strip().lower())
+    known = INCIDENT_STATUSES + MAINTENANCE_STATUSES
+    if code in known:
+        return code
+    found = f"found {text!r}" if text else "found nothing"
+    draft.error(line, col, f"expected an update status ({', '.join(known)}), {found}"
+                f"{did_you_mean(code, known)}")
+    return None
+
+
+def _component_changes(draft: _Draft, line: int, raw: str, listing: str) -> list[
+        tuple[str, ComponentStatus]]:
+    out: list[tuple[str, ComponentStatus]] = []
+    offset = raw.index(listing) if listing else len(raw)
+    for part in re.finditer(r"[^,]+", listing):
+        col = offset + part.start() + len(part[0]) - len(part[0].lstrip()) + 1
+        item = part[0].strip()
+        if "=" not in item:
+            draft.error(line, col, f"expected component=status, found {item!r}")
+            continue
+        cid, _, status = (s.strip() for s in item.partition("="))
+        checked = _component(draft, line, col, cid, status)
+        if checked is not None:
+            out.append(checked)
+    if not out and not listing.strip():
+        draft.error(line, offset + 1, "expected component=status after 'Components:'")
+    return out
+
+
+def _component(draft: _Draft, line: int, col: int, cid: str, status: str | None) -> tuple[
+        str, ComponentStatus] | None:
+    known = [c.id for c in draft.config.components]
+    if cid not in known:
+        draft.error(line, col, f"unknown component {cid!r}{did_you_mean(cid, known)}")
+        return None
+    if status is None:
+        return cid, ComponentStatus.UNDER_MAINTENANCE
+    try:
+        return cid, ComponentStatus.from_code(status)
+    except KeyError:
+        draft.error(line, col, f"unknown component status {status!r} for {cid}"
+                    f"{did_you_mean(status, STATUS_CODES)}; expected one of: "
+                    f"{', '.join(STATUS_CODES)}")
+        return None
+

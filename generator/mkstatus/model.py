@@ -1,0 +1,176 @@
+"""The small frozen domain model every stage shares.
+
+Statuses are ordered enums so that "the worst of" is `max()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+class ComponentStatus(Enum):
+    """Statuspage's component vocabulary, in order of severity."""
+
+    OPERATIONAL = (0, "operational", "Operational")
+    UNDER_MAINTENANCE = (1, "under_maintenance", "Under maintenance")
+    DEGRADED_PERFORMANCE = (2, "degraded_performance", "Degraded performance")
+    PARTIAL_OUTAGE = (3, "partial_outage", "Partial outage")
+    MAJOR_OUTAGE = (4, "major_outage", "Major outage")
+
+    def __init__(self, rank: int, code: str, label: str) -> None:
+        self.rank, self.code, self.label = rank, code, label
+
+    def __lt__(self, other: ComponentStatus) -> bool:
+        return self.rank < other.rank
+
+    def __le__(self, other: ComponentStatus) -> bool:
+        return self.rank <= other.rank
+
+    def __gt__(self, other: ComponentStatus) -> bool:
+        return self.rank > other.rank
+
+    def __ge__(self, other: ComponentStatus) -> bool:
+        return self.rank >= other.rank
+
+    @classmethod
+    def from_code(cls, code: str) -> ComponentStatus:
+        for status in cls:
+            if status.code == code:
+                return status
+        raise KeyError(code)
+
+
+class Impact(Enum):
+    NONE = (0, "none")
+    MINOR = (1, "minor")
+    MAJOR = (2, "major")
+    CRITICAL = (3, "critical")
+    MAINTENANCE = (-1, "maintenance")
+
+    def __init__(self, rank: int, code: str) -> None:
+        self.rank, self.code = rank, code
+
+
+class Indicator(Enum):
+    """The overall indicator, with the banner text Statuspage shows for it."""
+
+    NONE = (0, "none", "All Systems Operational")
+    MAINTENANCE = (1, "maintenance", "Service Under Maintenance")
+    MINOR = (2, "minor", "Minor Service Outage")
+    MAJOR = (3, "major", "Partial System Outage")
+    CRITICAL = (4, "critical", "Major System Outage")
+
+    def __init__(self, rank: int, code: str, banner: str) -> None:
+        self.rank, self.code, self.banner = rank, code, banner
+
+    def __lt__(self, other: Indicator) -> bool:
+        return self.rank < other.rank
+
+    def __gt__(self, other: Indicator) -> bool:
+        return self.rank > other.rank
+
+
+class Kind(Enum):
+    INCIDENT = "incident"
+    MAINTENANCE = "maintenance"
+    NOTICE = "notice"
+
+
+INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed", "cancelled")
+STATUS_LABELS = {code: code.replace("_", " ").capitalize() for code in
+                 INCIDENT_STATUSES + MAINTENANCE_STATUSES}
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    id: str
+    name: str
+    group: str | None
+    description: str
+    position: int
+    probe: Any = None  # a probe_config.Probe, or None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    site_name: str
+    site_url: str
+    timezone: ZoneInfo | None
+    contact: str
+    components: tuple[Component, ...]
+    feed_limit: int = 100
+    history_days: int = 90
+    config_path: str = "mkdocs.yml"
+
+    def component(self, cid: str) -> Component:
+        return next(c for c in self.components if c.id == cid)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.timezone or ZoneInfo("UTC")
+
+    @property
+    def groups(self) -> list[tuple[str | None, list[Component]]]:
+        """Components by group, in configuration order (ungrouped ones stand alone)."""
+        out: list[tuple[str | None, list[Component]]] = []
+        for comp in self.components:
+            if comp.group is not None and out and out[-1][0] == comp.group:
+                out[-1][1].append(comp)
+            elif comp.group is not None and any(g == comp.group for g, _ in out):
+                next(m for g, m in out if g == comp.group).append(comp)
+            else:
+                out.append((comp.group, [comp]))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """One `## <time> — <status>` section of an incident file."""
+
+    time: datetime
+    status: str  # one of INCIDENT_STATUSES or MAINTENANCE_STATUSES
+    message: str  # trusted Markdown written by a committer
+    components: tuple[tuple[str, ComponentStatus], ...]  # changes from this update on
+    line: int
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """An incident, notice or scheduled maintenance, exactly as written in its file.
+
+    What it means at a given moment (published updates, current status) is computed by
+    `status.py` from this and `now`: nothing here depends on the clock.
+    """
+
+    id: str
+    path: str
+    kind: Kind
+    title: str
+    impact: Impact
+    components: tuple[tuple[str, ComponentStatus], ...]
+    updates: tuple[Update, ...]  # oldest first, whatever the file's order
+    summary: str = ""
+    postmortem: str = ""
+    started: datetime | None = None
+    scheduled_for: datetime | None = None
+    scheduled_until: datetime | None = None
+    pin: bool = False
+    draft: bool = False
+    newest_first: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        seen = dict.fromkeys(cid for cid, _ in self.components)
+        for update in self.updates:
+            seen.update(dict.fromkeys(cid for cid, _ in update.components))
+        return tuple(seen)

@@ -1,0 +1,107 @@
+"""RSS and Atom feeds with one entry per published update.
+
+A reader shows each new update exactly once because every entry's id is a tag URI built
+from the site host, the incident id and the update's UTC time: stable across builds,
+unique within the site. feedgen reads the clock and prepends entries by default, so
+every date is passed in and entries are appended in our own order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import markdown
+from feedgen.feed import FeedGenerator
+
+from .. import __version__
+from ..model import STATUS_LABELS, Kind
+from ..site import Site
+from ..status import View
+from ..times import iso_utc
+from ..xmltext import clean
+from .pages import update_anchor
+
+_MD_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    view: View
+    time: datetime
+    status: str
+    message: str
+
+
+def entries(site: Site, component: str | None = None) -> list[Entry]:
+    """Published updates, newest first, bounded by `feed_limit`."""
+    out = [Entry(v, u.time, u.status, u.message)
+           for v in site.views
+           if component is None or component in v.incident.component_ids
+           for u in v.updates]
+    out.sort(key=lambda e: (e.time, e.view.id), reverse=True)
+    return out[: site.config.feed_limit]
+
+
+def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
+    host = urlsplit(site_url).hostname or "localhost"
+    return f"tag:{host},{moment:%Y-%m-%d}:{incident_id}/{iso_utc(moment)}"
+
+
+def render_feeds(site: Site) -> list[tuple[str, bytes]]:
+    files = _pair(site, "history", entries(site), "")
+    for comp in site.config.components:
+        files += _pair(site, f"components/{comp.id}/history", entries(site, comp.id),
+                       f" — {comp.name}")
+    return files
+
+
+def _pair(site: Site, stem: str, items: list[Entry], suffix: str) -> list[tuple[str, bytes]]:
+    rss = _generator(site, stem + ".rss", items, suffix)
+    atom = _generator(site, stem + ".atom", items, suffix)
+    return [(stem + ".rss", rss.rss_str(pretty=True)),
+            (stem + ".atom", atom.atom_str(pretty=True))]
+
+
+def _generator(site: Site, path: str, items: Iterable[Entry], suffix: str) -> FeedGenerator:
+    base = site.config.site_url
+    items = list(items)
+    updated = items[0].time if items else site.now
+    fg = FeedGenerator()
+    fg.id(base + path)
+    fg.title(clean(f"{site.config.site_name}{suffix}"))
+    fg.subtitle(clean(f"Every update of incidents and maintenance on {site.config.site_name}"))
+    fg.author(name=clean(site.config.site_name), uri=base)
+    fg.link(href=base, rel="alternate")
+    fg.link(href=base + path, rel="self")
+    fg.language("en")
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    fg.generator("mkstatus", version=__version__, uri="https://pypi.org/project/mkstatus/")
+    converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
+    for item in items:
+        _add(fg, base, item, converter)
+    return fg
+
+
+def _add(fg: FeedGenerator, base: str, item: Entry, converter: markdown.Markdown) -> None:
+    incident = item.view.incident
+    link = f"{base}incidents/{incident.id}/#{update_anchor(item.time)}"
+    label = STATUS_LABELS[item.status]
+    kind = "Maintenance" if incident.kind is Kind.MAINTENANCE else None
+    entry = fg.add_entry(order="append")
+    uri = tag_uri(base, incident.id, item.time)
+    entry.id(uri)
+    entry.guid(uri, permalink=False)
+    entry.title(clean(f"{incident.title} — {kind + ': ' if kind else ''}{label}"))
+    entry.link(href=link)
+    entry.updated(item.time)
+    entry.published(item.time)
+    body = converter.reset().convert(clean(item.message)) if item.message else ""
+    content = f"<p><strong>{label}</strong></p>{body}"
+    entry.content(content, type="html")
+    entry.description(content)
+    for cid in incident.component_ids:
+        entry.category(term=cid)

@@ -1,0 +1,150 @@
+"""The Markdown pages of the site: home, one per incident, history, one per component.
+
+Pages are Markdown with raw HTML blocks: every value we interpolate is HTML-escaped by
+Jinja2's autoescape and sits in a raw HTML block, where Markdown does not look; only
+committers' trusted Markdown (summaries, messages, postmortems) goes into `markdown`
+blocks. Page titles are escaped too, because Material prints `page.meta.title` raw.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..model import STATUS_LABELS, ComponentStatus, Indicator, Kind
+from ..site import Site
+from ..status import View
+from ..times import iso_utc, show, show_duration
+from ..xmltext import clean
+
+ICONS = {"none": "✓", "maintenance": "⚙", "minor": "!", "major": "⚠", "critical": "✖"}
+KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
+               Kind.MAINTENANCE: "Scheduled maintenance"}
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("mkstatus", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      undefined=StrictUndefined)
+    env.filters.update(iso=iso_utc, duration=show_duration, md=_trusted_markdown,
+                       ulabel=lambda code: STATUS_LABELS.get(code, code), slug=slug)
+    return env
+
+
+def _trusted_markdown(text: str) -> Markup:
+    """Committers' Markdown goes in as is (it is trusted); control characters do not."""
+    return Markup(clean(text))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def update_anchor(moment: datetime) -> str:
+    return "update-" + iso_utc(moment).replace(":", "").replace("-", "")
+
+
+def render_pages(site: Site, extra: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """Every page as (src path in docs, Markdown text), in a stable order."""
+    extra = extra or {}
+    env = _environment()
+    names = {c.id: c.name for c in site.config.components}
+    zone = site.config.zone
+    env.filters.update(show=lambda moment: show(moment, zone),
+                       cname=lambda cid: names.get(cid, cid))
+    pages = [("index.md", _home(env, site, extra))]
+    incident_tpl = env.get_template("incident.md.j2")
+    pages += [(f"incidents/{v.id}.md", _incident(incident_tpl, site, v)) for v in site.views]
+    pages.append(("history.md", _history(env, site, extra)))
+    component_tpl = env.get_template("component.md.j2")
+    by_component = _views_by_component(site)
+    for comp in site.config.components:
+        pages.append((f"components/{comp.id}.md", component_tpl.render(
+            c=comp, state=site.states[comp.id], now=site.now,
+            items=by_component.get(comp.id, []),
+            meta_title=_title(f"{comp.name}: {site.states[comp.id].status.label}"),
+            probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
+            extra_html=extra.get("component_html", {}).get(comp.id, ""),
+        )))
+    return pages
+
+
+def _title(text: str) -> str:
+    return html.escape(clean(text), quote=True)
+
+
+def page_title(indicator: Indicator) -> str:
+    return f"{ICONS[indicator.code]} {indicator.banner}"
+
+
+def _home(env: Environment, site: Site, extra: dict[str, Any]) -> str:
+    sections = [
+        ("Pinned", site.pinned),
+        ("Notices", site.notices),
+        ("Active incidents", [v for v in site.open_incidents if not v.incident.pin]),
+        ("Maintenance", [v for v in site.maintenance_now_and_next if not v.incident.pin]),
+    ]
+    groups = site.config.groups
+    group_status = {g: site.group_status([c.id for c in members])
+                    for g, members in groups if g}
+    return env.get_template("home.md.j2").render(
+        meta_title=_title(page_title(site.indicator)), ind=site.indicator,
+        icon=ICONS[site.indicator.code], now=site.now, contact=clean(site.config.contact),
+        introduction=site.introduction, sections=sections, groups=groups,
+        group_status=group_status, states=site.states, recent=site.recently_resolved,
+        probe_notes=_default_dict(extra.get("probe_notes", {})),
+        extra_component_html=_default_dict(extra.get("home_component_html", {})),
+        extra_links=extra.get("links", []),
+    )
+
+
+def _default_dict(values: dict[str, str]) -> dict[str, str]:
+    return defaultdict(str, values)
+
+
+def _incident(template: Any, site: Site, v: View) -> str:
+    timeline = [dict(time=u.time, status=u.status, message=u.message, auto=False,
+                     changes=u.components, anchor=update_anchor(u.time)) for u in v.updates]
+    timeline += [dict(time=t, status=s, message="", auto=True, changes=(),
+                      anchor="auto-" + update_anchor(t)) for t, s in v.auto if t <= site.now]
+    timeline.sort(key=lambda e: e["time"], reverse=v.incident.newest_first)
+    affected = _affected(v)
+    return template.render(v=v, now=site.now, timeline=timeline, affected=affected,
+                           kind_label=KIND_LABELS[v.kind], meta_title=_title(v.incident.title))
+
+
+def _affected(v: View) -> list[tuple[str, ComponentStatus]]:
+    """Each component the incident touched, with the worst status it gave it."""
+    worst: dict[str, ComponentStatus] = {}
+    for cid, status in v.incident.components:
+        worst[cid] = max(worst.get(cid, status), status)
+    for update in v.updates:
+        for cid, status in update.components:
+            worst[cid] = max(worst.get(cid, status), status)
+    return list(worst.items())
+
+
+def _history(env: Environment, site: Site, extra: dict[str, Any]) -> str:
+    months: dict[str, list[View]] = {}
+    for v in sorted(site.views, key=lambda v: (v.start, v.id), reverse=True):
+        if v.status == "scheduled":
+            continue
+        months.setdefault(f"{v.start.astimezone(site.config.zone):%B %Y}", []).append(v)
+    return env.get_template("history.md.j2").render(months=list(months.items()),
+                                                    extra_links=extra.get("links", []))
+
+
+def _views_by_component(site: Site) -> dict[str, list[View]]:
+    out: dict[str, list[View]] = {}
+    for v in site.views:
+        for cid in v.incident.component_ids:
+            out.setdefault(cid, []).append(v)
+    return out

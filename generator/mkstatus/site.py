@@ -1,0 +1,105 @@
+"""Gather everything, then compute: the first two stages of every build.
+
+`load_site` reads the configuration's inputs (incident files, the introduction) and
+computes every status once; renderers only format the resulting `Site`. Nothing is
+written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, ValidationError
+from .incidents import load_incidents
+from .model import ComponentStatus, Incident, Indicator, Kind, SiteConfig
+from .status import ComponentState, ProbeVerdict, View, component_states, indicator, views
+from .times import show
+
+RECENT = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a renderer needs, computed once for one `now`."""
+
+    config: SiteConfig
+    now: datetime
+    incidents: tuple[Incident, ...]
+    views: tuple[View, ...]  # published, most recent first
+    states: Mapping[str, ComponentState]
+    indicator: Indicator
+    introduction: str = ""
+    warnings: tuple[Problem, ...] = ()
+    probes: Mapping[str, ProbeVerdict] = field(default_factory=dict)
+    extras: Mapping[str, Any] = field(default_factory=dict)  # uptime, samples (issue 3)
+
+    @property
+    def open_incidents(self) -> list[View]:
+        return [v for v in self.views if v.kind is Kind.INCIDENT and v.is_open]
+
+    @property
+    def pinned(self) -> list[View]:
+        return [v for v in self.views if v.incident.pin]
+
+    @property
+    def notices(self) -> list[View]:
+        return [v for v in self.views if v.kind is Kind.NOTICE and v.is_open
+                and not v.incident.pin]
+
+    @property
+    def maintenance_now_and_next(self) -> list[View]:
+        items = [v for v in self.views if v.kind is Kind.MAINTENANCE and v.end is None]
+        return sorted(items, key=lambda v: (v.start, v.id))
+
+    @property
+    def recently_resolved(self) -> list[View]:
+        return [v for v in self.views if v.kind is Kind.INCIDENT and v.end is not None
+                and self.now - v.end <= RECENT]
+
+    def group_status(self, members: list[str]) -> ComponentStatus:
+        return max(self.states[cid].status for cid in members)
+
+
+def load_site(root: Path, config: SiteConfig, now: datetime, *,
+              incidents_dir: str = "incidents", introduction: str = "",
+              probes: Mapping[str, ProbeVerdict] | None = None,
+              extras: Mapping[str, Any] | None = None) -> Site:
+    """Read and validate every incident, compute every status; raise on any problem."""
+    incidents, problems = load_incidents(root / incidents_dir, config, root)
+    if problems:
+        raise ValidationError(problems)
+    return compute(config, incidents, now, introduction=introduction, probes=probes,
+                   extras=extras)
+
+
+def compute(config: SiteConfig, incidents: list[Incident], now: datetime, *,
+            introduction: str = "", probes: Mapping[str, ProbeVerdict] | None = None,
+            extras: Mapping[str, Any] | None = None) -> Site:
+    published = views(incidents, now)
+    states = component_states(config, published, now, probes)
+    return Site(
+        config=config, now=now, incidents=tuple(incidents), views=tuple(published),
+        states=states, indicator=indicator(published, states), introduction=introduction,
+        warnings=tuple(future_warnings(incidents, now, config)), probes=probes or {},
+        extras=extras or {},
+    )
+
+
+def future_warnings(incidents: list[Incident], now: datetime,
+                    config: SiteConfig) -> list[Problem]:
+    """Updates dated after `now` are held back; say so by name, they are often typos."""
+    out = []
+    for incident in incidents:
+        for update in incident.updates:
+            if update.time > now and not incident.draft:
+                out.append(Problem(incident.path, update.line, 4,
+                                   f"update '{update.label}' at {show(update.time, config.zone)}"
+                                   " is in the future: not published yet", warning=True))
+    return out
+
+
+Warn = Callable[[str], None]

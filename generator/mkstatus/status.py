@@ -1,0 +1,211 @@
+"""What is true at `now`: pure functions of incidents, probe verdicts and the time.
+
+Everything the site shows about "current status" is computed here, once; renderers only
+format it. No function reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .model import (
+    ComponentStatus,
+    Impact,
+    Incident,
+    Indicator,
+    Kind,
+    SiteConfig,
+    Update,
+)
+
+HOLD = timedelta(hours=1)
+ACTIVE_MAINTENANCE = ("in_progress", "verifying")
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """An incident, notice or maintenance as published at `now`."""
+
+    incident: Incident
+    updates: tuple[Update, ...]  # published ones, oldest first
+    status: str
+    start: datetime
+    end: datetime | None  # resolution, or the end of maintenance; None while open
+    auto: tuple[tuple[datetime, str], ...] = ()  # clock-made maintenance transitions
+
+    @property
+    def id(self) -> str:
+        return self.incident.id
+
+    @property
+    def kind(self) -> Kind:
+        return self.incident.kind
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return self.end if self.status in ("resolved", "completed", "cancelled") else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.end is None and self.status != "scheduled"
+
+    @property
+    def last_time(self) -> datetime:
+        return self.updates[-1].time if self.updates else self.start
+
+    def declared(self, cid: str, moment: datetime) -> ComponentStatus | None:
+        """The status this incident gives a component at a moment, if any."""
+        far = moment + timedelta(days=1)  # open incidents last past `moment`
+        for begin, finish, status in self.intervals(cid, far):
+            if begin <= moment < finish:
+                return status
+        return None
+
+    def intervals(self, cid: str, now: datetime) -> list[tuple[datetime, datetime,
+                                                               ComponentStatus]]:
+        """Half-open intervals during which this incident set the component's status."""
+        if self.kind is Kind.NOTICE or self.status in ("scheduled", "cancelled"):
+            return []
+        finish = self.end if self.end is not None else now
+        if self.kind is Kind.MAINTENANCE:
+            affected = cid in dict(self.incident.components)
+            return [(self.start, finish, ComponentStatus.UNDER_MAINTENANCE)] if (
+                affected and self.start < finish) else []
+        current = dict(self.incident.components).get(cid)
+        points: list[tuple[datetime, ComponentStatus | None]] = [(self.start, current)]
+        for update in self.updates:
+            change = dict(update.components).get(cid)
+            if change is not None:
+                points.append((max(update.time, self.start), change))
+        out = []
+        for (begin, status), (after, _) in zip(points, points[1:] + [(finish, None)],
+                                               strict=True):
+            end = min(after, finish)
+            if status is not None and status is not ComponentStatus.OPERATIONAL and begin < end:
+                out.append((begin, end, status))
+        return out
+
+
+def view(incident: Incident, now: datetime) -> View | None:
+    """The incident as the public sees it at `now`, or None if nothing is published."""
+    if incident.draft:
+        return None
+    published = tuple(u for u in incident.updates if u.time <= now)
+    if incident.kind is Kind.MAINTENANCE:
+        return _maintenance_view(incident, published, now)
+    if not published:
+        return None
+    latest = published[-1]
+    start = incident.started or published[0].time
+    end = latest.time if latest.status == "resolved" else None
+    return View(incident, published, latest.status, start, end)
+
+
+def _maintenance_view(incident: Incident, published: tuple[Update, ...],
+                      now: datetime) -> View:
+    window_start, until = incident.scheduled_for, incident.scheduled_until
+    assert window_start is not None and until is not None  # guaranteed by the parser
+    latest = published[-1] if published else None
+    early = next((u.time for u in published if u.status in ACTIVE_MAINTENANCE
+                  and u.time < window_start), None)
+    start = early or window_start
+    auto: list[tuple[datetime, str]] = []
+    if latest is not None and latest.status in ("cancelled", "completed"):
+        ends_at = latest.time
+        begin = min(start, ends_at) if latest.status == "completed" else ends_at
+        if latest.status == "completed" and early is None and window_start < ends_at:
+            auto.append((window_start, "in_progress"))
+        return View(incident, published, latest.status, begin, ends_at, tuple(auto))
+    if now < start:
+        return View(incident, published, "scheduled", start, None)
+    if early is None:
+        auto.append((window_start, "in_progress"))
+    posted_inside = latest is not None and latest.status in ACTIVE_MAINTENANCE and \
+        latest.time >= start
+    if now < until:
+        status = latest.status if posted_inside and latest else "in_progress"
+        return View(incident, published, status, start, None, tuple(auto))
+    held = posted_inside and latest is not None and latest.time < until + HOLD
+    if held and latest is not None and now < until + HOLD:
+        return View(incident, published, latest.status, start, None, tuple(auto))
+    end = until + HOLD if held else until
+    auto.append((end, "completed"))
+    return View(incident, published, "completed", start, end, tuple(auto))
+
+
+def views(incidents: Iterable[Incident], now: datetime) -> list[View]:
+    """Published views, most recent first (by their latest update or start)."""
+    out = [v for v in (view(i, now) for i in incidents) if v is not None]
+    out.sort(key=lambda v: (v.last_time, v.id), reverse=True)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeVerdict:
+    """What the probes say of one component now (computed from samples elsewhere)."""
+
+    status: ComponentStatus | None  # None: no recent data, which is never "up"
+    since: datetime | None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentState:
+    status: ComponentStatus
+    declared: ComponentStatus | None
+    probe: ProbeVerdict | None
+    in_maintenance: bool
+    incidents: tuple[str, ...]  # ids of open incidents and maintenance that affect it
+
+
+def component_states(config: SiteConfig, published: Sequence[View], now: datetime,
+                     probes: Mapping[str, ProbeVerdict] | None = None) -> dict[
+                         str, ComponentState]:
+    """Each component's status now: the worst of declarations and probes."""
+    probes = probes or {}
+    out: dict[str, ComponentState] = {}
+    for comp in config.components:
+        declared: list[ComponentStatus] = []
+        sources: list[str] = []
+        for item in published:
+            status = item.declared(comp.id, now)
+            if status is not None:
+                declared.append(status)
+                sources.append(item.id)
+        in_maintenance = ComponentStatus.UNDER_MAINTENANCE in declared
+        verdict = probes.get(comp.id)
+        probe_status = verdict.status if verdict is not None else None
+        if in_maintenance and probe_status is not None and \
+                probe_status > ComponentStatus.OPERATIONAL:
+            probe_status = ComponentStatus.UNDER_MAINTENANCE
+        worst_declared = max(declared, default=None)
+        status = max([s for s in (worst_declared, probe_status) if s is not None],
+                     default=ComponentStatus.OPERATIONAL)
+        out[comp.id] = ComponentState(status, worst_declared, verdict, in_maintenance,
+                                      tuple(sorted(set(sources))))
+    return out
+
+
+def indicator(published: Sequence[View], states: Mapping[str, ComponentState]) -> Indicator:
+    """The overall indicator: unresolved impacts and component statuses, worst first."""
+    level = Indicator.NONE
+    impact_map = {Impact.MINOR: Indicator.MINOR, Impact.MAJOR: Indicator.MAJOR,
+                  Impact.CRITICAL: Indicator.CRITICAL}
+    for item in published:
+        if item.kind is Kind.INCIDENT and item.is_open:
+            level = max(level, impact_map.get(item.incident.impact, Indicator.NONE))
+    statuses = [s.status for s in states.values()]
+    for status in statuses:
+        if status is ComponentStatus.MAJOR_OUTAGE:
+            level = max(level, Indicator.MAJOR)
+        elif status in (ComponentStatus.PARTIAL_OUTAGE, ComponentStatus.DEGRADED_PERFORMANCE):
+            level = max(level, Indicator.MINOR)
+    if statuses and all(s is ComponentStatus.MAJOR_OUTAGE for s in statuses):
+        level = Indicator.CRITICAL
+    maintenance = any(v.kind is Kind.MAINTENANCE and v.is_open for v in published)
+    if level is Indicator.NONE and maintenance:
+        level = Indicator.MAINTENANCE
+    return level
+

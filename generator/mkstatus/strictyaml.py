@@ -1,0 +1,143 @@
+"""A strict reader for the small YAML documents people write (front matter, mkdocs.yml).
+
+PyYAML's loaders expand aliases (an alias bomb is a few lines), build Python objects from
+tags, keep the last of two duplicate keys and read `NO` as False and `12:30:00` as 45000.
+Here we stop at the *node* level: every value keeps its line and column, anchors,
+aliases, tags and duplicate keys are refused, and each caller asks for the type it wants,
+so a coercion is reported instead of believed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+STR_TAG = "tag:yaml.org,2002:str"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+INT_TAG = "tag:yaml.org,2002:int"
+NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class YamlProblem(ValueError):
+    """A problem at a node; `line` and `col` are 1-based within the YAML text."""
+
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
+
+
+def where(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes only; refuses the parts of YAML that let a file mean two things."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(mark.line + 1, mark.column + 1,
+                              f"YAML aliases (*{event.anchor}) are not allowed")
+        if getattr(event, "anchor", None):
+            raise YamlProblem(mark.line + 1, mark.column + 1,
+                              f"YAML anchors (&{event.anchor}) are not allowed")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise YamlProblem(mark.line + 1, mark.column + 1,
+                              f"YAML tags ({tag}) are not allowed")
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def compose(text: str) -> Node | None:
+    """Parse one YAML document into nodes, or raise YamlProblem."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(line, col, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(1, 1, f"invalid YAML: {exc}") from None
+    if node is not None:
+        check_duplicates(node)
+    return node
+
+
+def compose_loose(text: str) -> Node | None:
+    """Nodes of a file we only read positions from (mkdocs.yml may use !ENV and friends)."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)  # noqa: S506 - compose builds no objects
+    except yaml.YAMLError:
+        return None
+
+
+def check_duplicates(node: Node) -> None:
+    if isinstance(node, MappingNode):
+        seen: dict[str, Node] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else repr(key)
+            if name in seen:
+                line, col = where(key)
+                first = where(seen[name])[0]
+                raise YamlProblem(line, col, f"duplicate key {name!r} (first on line {first})")
+            seen[name] = key
+            check_duplicates(value)
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            check_duplicates(item)
+
+
+def items(node: MappingNode) -> Iterator[tuple[str, ScalarNode, Node]]:
+    for key, value in node.value:
+        if not isinstance(key, ScalarNode):
+            line, col = where(key)
+            raise YamlProblem(line, col, "keys must be plain names")
+        yield key.value, key, value
+
+
+def as_text(node: Node, key: str) -> str:
+    """A string, refusing what YAML 1.1 would have turned into something else."""
+    if isinstance(node, ScalarNode) and node.tag == STR_TAG:
+        return str(node.value)
+    line, col = where(node)
+    if isinstance(node, ScalarNode):
+        kind = {BOOL_TAG: "a boolean", INT_TAG: "a number", NULL_TAG: "empty"}.get(
+            node.tag, "not plain text")
+        return _raise(line, col, f"{key}: expected text, found {node.value!r}, which YAML "
+                      f"reads as {kind}; put it in quotes")
+    return _raise(line, col, f"{key}: expected text, found a {_shape(node)}")
+
+
+def as_scalar_text(node: Node, key: str) -> str:
+    """The raw text of any scalar (times are parsed by us, not by YAML)."""
+    if isinstance(node, ScalarNode) and node.value != "":
+        return str(node.value)
+    line, col = where(node)
+    return _raise(line, col, f"{key}: expected a value, found {_shape(node)}")
+
+
+def as_bool(node: Node, key: str) -> bool:
+    if isinstance(node, ScalarNode) and node.tag == BOOL_TAG and node.value.lower() in (
+        "true", "false"
+    ):
+        return bool(node.value.lower() == "true")
+    line, col = where(node)
+    found = node.value if isinstance(node, ScalarNode) else _shape(node)
+    return _raise(line, col, f"{key}: expected true or false, found {found!r}")
+
+
+def _shape(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "mapping"
+    if isinstance(node, SequenceNode):
+        return "list"
+    return "empty value" if node.value == "" else repr(node.value)
+
+
+def _raise(line: int, col: int, message: str) -> str:
+    raise YamlProblem(line, col, message)
