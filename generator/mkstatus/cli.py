@@ -104,3 +104,5 @@ def status(config_file: Path, now: str | None, as_json: bool) -> None:
     from .commands import run_status
 
     click.echo(run_status(config_file, now, as_json), nl=False)
+from .cli_authoring import register as register_authoring  # noqa: E402  (commands in their own module)
+register_authoring(main)

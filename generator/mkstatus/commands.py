@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import fcntl
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -38,14 +39,31 @@ def build_now(option: str | None) -> datetime:
 
 def mkdocs_config(config_file: Path, **overrides: Any) -> Any:
     from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
     if not config_file.is_file():
         raise ConfigError(f"{config_file}: no such file (run `mkstatus init` to create a site)")
+    records = _Collect()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(records)
     try:
         return load_config(config_file=str(config_file), **overrides)
-    except ConfigurationError as exc:
-        raise ConfigError(f"{config_file}: {exc}") from None
+    except MkDocsException as exc:  # ConfigurationError, or Abort (a SystemExit)
+        reasons = [r.getMessage() for r in records.records] or [str(exc).strip()]
+        raise ConfigError("\n".join(f"{config_file}: {r}" for r in reasons)) from None
+    finally:
+        mkdocs_log.removeHandler(records)
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' own config errors: its exception only says 'Aborted'."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
 def project_of(config: Any) -> Project:

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import BuildError
+from .render import api, badges, calendar, hosting, jsonfeed
 from .render.feeds import render_feeds
 from .render.pages import render_pages
 from .site import Site
@@ -46,6 +47,11 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         ("pages", lambda s: render_pages(s, page_extra)),
         ("feeds", render_feeds),
         ("assets", _asset),
+        ("api", api.render_api),
+        ("calendar", calendar.render_calendar),
+        ("badges", badges.render_badges),
+        ("jsonfeed", jsonfeed.render_jsonfeed),
+        ("hosting", hosting.render_headers),
         *renderers,
     ]
     for name, renderer in stages:

@@ -153,7 +153,8 @@ def _impact(draft: Draft, kind: Kind, components: list[tuple[str, ComponentStatu
     if text not in allowed:
         why = {Kind.NOTICE: " (a notice affects no status)",
                Kind.MAINTENANCE: " (scheduled maintenance)"}.get(kind, "")
-        draft.error(line + 1, col, f"impact: expected {' or '.join(allowed)}{why}, found "
+        expected = allowed[0] if len(allowed) == 1 else "one of " + ", ".join(allowed)
+        draft.error(line + 1, col, f"impact: expected {expected}{why}, found "
                     f"{text!r}{did_you_mean(text, allowed)}")
         return Impact.NONE
     return next(i for i in Impact if i.code == text)

@@ -127,7 +127,7 @@ def _front_matter(draft: _Draft, text: str) -> int | None:
                     "YAML indentation must use spaces")
         return None
     try:
-        node = sy.compose("\n".join(lines[1:end]))
+        node = sy.compose("\n".join(lines[1:end]), first_line=2)
     except sy.YamlProblem as exc:
         draft.error(exc.line + 1, exc.col, exc.message)
         return None
@@ -207,7 +207,7 @@ def _body(draft: _Draft, lines: list[str], start: int) -> tuple[str, list[Update
         heading = H2_RE.fullmatch(line.rstrip())
         if fence is None and heading:
             sections.append((index, heading["text"]))
-    ends = [i for i, _ in sections[1:]] + [len(lines)]
+    ends = [i for i, _ in sections[1:]] + ([len(lines)] if sections else [])
     summary_end = sections[0][0] if sections else len(lines)
     summary = "\n".join(lines[start:summary_end]).strip()
     updates: list[Update] = []

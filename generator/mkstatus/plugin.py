@@ -6,6 +6,7 @@ MkDocs' objects and ours, and our errors into `PluginError`.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from datetime import datetime
@@ -49,16 +50,21 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         super().__init__()
         self.now: datetime | None = None  # set by `mkstatus build --now`
         self.site: Site | None = None
+        self.site_name: str | None = None  # as written, before escaping for the theme
 
     def project(self, config: MkDocsConfig) -> Project:
         config_file = Path(config.config_file_path).resolve()
         return Project(root=config_file.parent, config_file=config_file,
-                       docs_dir=Path(config.docs_dir), site_name=config.site_name,
+                       docs_dir=Path(config.docs_dir),
+                       site_name=self.site_name or config.site_name,
                        site_url=config.site_url, plugin=dict(self.config))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
+        # Material prints site_name unescaped; "Smith & Co" must stay valid HTML.
+        self.site_name = config.site_name
+        config.site_name = html.escape(config.site_name, quote=True)
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

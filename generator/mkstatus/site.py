@@ -99,7 +99,7 @@ def future_warnings(incidents: list[Incident], now: datetime,
                 out.append(Problem(incident.path, update.line, 4,
                                    f"update '{update.label}' at {show(update.time, config.zone)}"
                                    " is in the future: not published yet", warning=True))
-    return out
+    return sorted(out)
 
 
 Warn = Callable[[str], None]

@@ -46,13 +46,17 @@ class _Loader(yaml.SafeLoader):
                               f"YAML anchors (&{event.anchor}) are not allowed")
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise YamlProblem(mark.line + 1, mark.column + 1,
-                              f"YAML tags ({tag}) are not allowed")
+                              f"YAML tags ({shown}) are not allowed")
         return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
-def compose(text: str) -> Node | None:
-    """Parse one YAML document into nodes, or raise YamlProblem."""
+def compose(text: str, first_line: int = 1) -> Node | None:
+    """Parse one YAML document into nodes, or raise YamlProblem.
+
+    `first_line` is the file line the text starts on, for messages that name a line.
+    """
     try:
         node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
     except YamlProblem:
@@ -64,7 +68,7 @@ def compose(text: str) -> Node | None:
     except yaml.YAMLError as exc:
         raise YamlProblem(1, 1, f"invalid YAML: {exc}") from None
     if node is not None:
-        check_duplicates(node)
+        check_duplicates(node, first_line - 1)
     return node
 
 
@@ -76,7 +80,7 @@ def compose_loose(text: str) -> Node | None:
         return None
 
 
-def check_duplicates(node: Node) -> None:
+def check_duplicates(node: Node, offset: int = 0) -> None:
     if isinstance(node, MappingNode):
         seen: dict[str, Node] = {}
         for key, value in node.value:
@@ -84,12 +88,13 @@ def check_duplicates(node: Node) -> None:
             if name in seen:
                 line, col = where(key)
                 first = where(seen[name])[0]
-                raise YamlProblem(line, col, f"duplicate key {name!r} (first on line {first})")
+                raise YamlProblem(line, col, f"duplicate key {name!r} (first on line "
+                                  f"{first + offset})")
             seen[name] = key
-            check_duplicates(value)
+            check_duplicates(value, offset)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            check_duplicates(item)
+            check_duplicates(item, offset)
 
 
 def items(node: MappingNode) -> Iterator[tuple[str, ScalarNode, Node]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import markdown
@@ -68,7 +68,7 @@ def _pair(site: Site, stem: str, items: list[Entry], suffix: str) -> list[tuple[
 def _generator(site: Site, path: str, items: Iterable[Entry], suffix: str) -> FeedGenerator:
     base = site.config.site_url
     items = list(items)
-    updated = items[0].time if items else site.now
+    updated = (items[0].time if items else site.now).astimezone(UTC)
     fg = FeedGenerator()
     fg.id(base + path)
     fg.title(clean(f"{site.config.site_name}{suffix}"))
@@ -97,8 +97,8 @@ def _add(fg: FeedGenerator, base: str, item: Entry, converter: markdown.Markdown
     entry.guid(uri, permalink=False)
     entry.title(clean(f"{incident.title} — {kind + ': ' if kind else ''}{label}"))
     entry.link(href=link)
-    entry.updated(item.time)
-    entry.published(item.time)
+    entry.updated(item.time.astimezone(UTC))
+    entry.published(item.time.astimezone(UTC))
     body = converter.reset().convert(clean(item.message)) if item.message else ""
     content = f"<p><strong>{label}</strong></p>{body}"
     entry.content(content, type="html")

@@ -33,10 +33,17 @@ KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("mkstatus", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      undefined=StrictUndefined)
+                      undefined=StrictUndefined, finalize=_finalize)
     env.filters.update(iso=iso_utc, duration=show_duration, md=_trusted_markdown,
                        ulabel=lambda code: STATUS_LABELS.get(code, code), slug=slug)
     return env
+
+
+def _finalize(value: Any) -> Any:
+    """Every interpolated string loses XML-illegal control characters, wherever it lands."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return clean(value)
+    return value
 
 
 def _trusted_markdown(text: str) -> Markup:

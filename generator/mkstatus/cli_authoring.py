@@ -1,0 +1,227 @@
+"""The authoring commands: `init`, `new`, `update`, `resolve`.
+
+They live apart from cli.py so that the commands which write a user's files can be read
+(and reviewed) together. Each one parses its options, checks the whole request, asks for
+the message (after the check, so nobody types a message for a request that cannot work),
+then calls one function of `editing` or `scaffold` and prints the path it wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import config_option, user_errors
+
+EDITOR_HINT = "# mkstatus: write the message above; lines starting with '# mkstatus:' are dropped."
+COMPONENT_HELP = "A component and its status, as api=major_outage (repeatable)."
+MESSAGE_HELP = ("The update's Markdown text; `-` reads stdin. Default: stdin when it is not a "
+                "terminal, else $EDITOR.")
+AT_HELP = ("The update's time, such as '2026-11-23 09:25' (site timezone) or with an offset. "
+           "Default: now.")
+
+
+def register(main: click.Group) -> None:
+    """Add the authoring commands to the `mkstatus` group."""
+    for command in (init, new, update, resolve):
+        main.add_command(command)
+
+
+def _clock() -> datetime:
+    """The real clock, or $MKSTATUS_NOW (for tests and rehearsals); never SOURCE_DATE_EPOCH,
+    which freezes builds and must not date a live update."""
+    from .times import TimeError, resolve_now
+    from .editing import EditError
+
+    try:
+        return resolve_now(os.environ.get("MKSTATUS_NOW") or None, environ={})
+    except TimeError as exc:
+        raise EditError(f"MKSTATUS_NOW: {exc}") from None
+
+
+def _site(config_file: Path) -> tuple[Any, Any]:
+    from .commands import mkdocs_config, project_of
+    from .project import load_config
+
+    project = project_of(mkdocs_config(config_file))
+    return project, load_config(project)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _message(option: str | None) -> str:
+    if option is not None and option != "-":
+        return option
+    if option == "-" or not sys.stdin.isatty():
+        return click.get_text_stream("stdin").read()
+    edited = click.edit("\n\n" + EDITOR_HINT + "\n", extension=".md")
+    if edited is None:
+        from .editing import EditError
+
+        raise EditError("no message: the editor was closed without saving; nothing written")
+    return "\n".join(line for line in edited.split("\n") if not line.startswith("# mkstatus:"))
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--site-name", default="Example Status", show_default=True,
+              help="The site's title (site_name in mkdocs.yml).")
+@click.option("--site-url", default="https://status.example.com/", show_default=True,
+              help="Where the site will be published, e.g. https://OWNER.github.io/REPO/.")
+@click.option("--timezone", default=None,
+              help="IANA timezone for times on the page. Default: this machine's, else UTC.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@user_errors
+def init(directory: Path, site_name: str, site_url: str, timezone: str | None,
+         force: bool) -> None:
+    """Create a new status site in DIRECTORY (default: here).
+
+    Writes mkdocs.yml with example components and probes, an example (draft) incident,
+    docs/, .gitignore, .gitattributes and GitHub Actions workflows that probe every 5
+    minutes, check pull requests and deploy to GitHub Pages. Refuses to overwrite any
+    existing file unless --force is given.
+    """
+    from .scaffold import Settings, init as scaffold, local_timezone
+
+    settings = Settings(site_name, site_url, timezone or local_timezone())
+    for path in scaffold(directory, settings, force=force):
+        click.echo(_shown(path))
+    where = "" if directory == Path(".") else f"cd {directory} && "
+    click.echo(f"\nNext: {where}mkstatus build   (then: mkstatus serve, git init, push to "
+               "GitHub, Settings -> Pages -> Source: GitHub Actions)", err=True)
+
+
+@click.command()
+@click.argument("title")
+@click.option("-c", "--component", "components", multiple=True, metavar="ID=STATUS",
+              help=COMPONENT_HELP + " Maintenance takes plain ids.")
+@click.option("--impact", type=click.Choice(["none", "minor", "major", "critical"]),
+              help="Overall impact. Default: derived from the component statuses.")
+@click.option("-s", "--status", default=None,
+              help="First update's status. Default: investigating; scheduled for maintenance; "
+                   "monitoring for notices.")
+@click.option("-m", "--message", default=None, help=MESSAGE_HELP)
+@click.option("--notice", "--informational", "notice", is_flag=True,
+              help="An announcement that affects no status.")
+@click.option("--pin", is_flag=True, help="Keep it at the top of the home page until unpinned.")
+@click.option("--draft", is_flag=True, help="Checked but never published.")
+@click.option("--maintenance", is_flag=True, help="Scheduled maintenance (needs --from, --to).")
+@click.option("--from", "start", metavar="TIME", help="Maintenance window start.")
+@click.option("--to", "until", metavar="TIME", help="Maintenance window end.")
+@click.option("--at", metavar="TIME", help=AT_HELP)
+@config_option
+@user_errors
+def new(title: str, components: tuple[str, ...], impact: str | None, status: str | None,
+        message: str | None, notice: bool, pin: bool, draft: bool, maintenance: bool,
+        start: str | None, until: str | None, at: str | None, config_file: Path) -> None:
+    """Create an incident, notice or maintenance file titled TITLE and print its path.
+
+    \b
+    mkstatus new "Email delays" -c email=degraded_performance -m "We are investigating."
+    mkstatus new "Database upgrade" --maintenance -c api --from "2026-12-01 01:00" \\
+        --to "2026-12-01 03:00" -m "The API will be read-only."
+    mkstatus new "New phone number" --notice --pin -m "Call 0800 000 000."
+    """
+    from . import editing
+    from .model import Kind
+
+    project, config = _site(config_file)
+    kind = _kind(maintenance, notice, start, until)
+    request = editing.NewRequest(
+        title=title, kind=kind, message="(message)", impact=impact, pin=pin, draft=draft,
+        status=editing.status_code(status or _default_status(kind), kind),
+        components=editing.component_changes(components, config, kind is not Kind.MAINTENANCE),
+        at=editing.parse_when("--at", at, config) if at else None,
+        window=(editing.parse_when("--from", start, config),
+                editing.parse_when("--to", until, config)) if start and until else None)
+    shown_dir = _shown(project.incidents_dir)
+    now = _clock()
+    editing.create(project.incidents_dir, shown_dir, request, config, now, dry_run=True)
+    request = editing.replace_message(request, _message(message))
+    click.echo(_shown(editing.create(project.incidents_dir, shown_dir, request, config, now)))
+
+
+def _kind(maintenance: bool, notice: bool, start: str | None, until: str | None) -> Any:
+    from .editing import EditError
+    from .model import Kind
+
+    if maintenance and notice:
+        raise EditError("--maintenance and --notice: a file is one or the other")
+    if maintenance and not (start and until):
+        raise EditError("--maintenance needs its window: --from TIME --to TIME")
+    if (start or until) and not maintenance:
+        raise EditError("--from/--to set a maintenance window: add --maintenance")
+    return Kind.MAINTENANCE if maintenance else Kind.NOTICE if notice else Kind.INCIDENT
+
+
+def _default_status(kind: Any) -> str:
+    return {"maintenance": "scheduled", "notice": "monitoring"}.get(kind.value, "investigating")
+
+
+def _add_update(ident: str, config_file: Path, message: str | None, **fields: Any) -> None:
+    from . import editing
+
+    project, config = _site(config_file)
+    shown_dir = _shown(project.incidents_dir)
+    path = editing.find(project.incidents_dir, ident, shown_dir)
+    at = fields.pop("at")
+    request = editing.UpdateRequest(
+        message="(message)", at=editing.parse_when("--at", at, config) if at else None,
+        components=editing.component_changes(fields.pop("components"), config, True),
+        **fields)
+    now = _clock()
+    editing.update(path, _shown(path), request, config, now, dry_run=True)
+    request = editing.replace_message(request, _message(message))
+    click.echo(_shown(editing.update(path, _shown(path), request, config, now)))
+
+
+@click.command()
+@click.argument("ident", metavar="ID")
+@click.option("-s", "--status", default=None,
+              help="New status (identified, monitoring...; in_progress, verifying... for "
+                   "maintenance). Default: unchanged.")
+@click.option("-m", "--message", default=None, help=MESSAGE_HELP)
+@click.option("-c", "--component", "components", multiple=True, metavar="ID=STATUS",
+              help=COMPONENT_HELP)
+@click.option("--at", metavar="TIME", help=AT_HELP)
+@config_option
+@user_errors
+def update(ident: str, status: str | None, message: str | None, components: tuple[str, ...],
+           at: str | None, config_file: Path) -> None:
+    """Add a timestamped update to incident ID, in the file's own order.
+
+    ID is the file name without .md, the part after the date, or a path.
+
+    \b
+    mkstatus update 2026-11-23-email-delays -s identified -c email=partial_outage \\
+        -m "A full disk on one mail server. Messages are queued, not lost."
+    """
+    _add_update(ident, config_file, message, status=status, components=components, at=at)
+
+
+@click.command()
+@click.argument("ident", metavar="ID")
+@click.option("-m", "--message", default=None, help=MESSAGE_HELP)
+@click.option("-c", "--component", "components", multiple=True, metavar="ID=STATUS",
+              help=COMPONENT_HELP)
+@click.option("--at", metavar="TIME", help=AT_HELP)
+@config_option
+@user_errors
+def resolve(ident: str, message: str | None, components: tuple[str, ...], at: str | None,
+            config_file: Path) -> None:
+    """Add the final update to incident ID: Resolved (Completed for maintenance).
+
+    \b
+    mkstatus resolve email-delays -m "All queued email has been delivered."
+    """
+    _add_update(ident, config_file, message, resolve=True, components=components, at=at)

@@ -1,0 +1,270 @@
+"""The Statuspage API v2, as static JSON files under /api/v2/.
+
+Dashboards, chat bots and aggregators already speak Atlassian Statuspage's public API;
+writing the same shapes, field names and vocabularies lets them read an mkstatus site
+unchanged, from plain files on a CDN. Everything is derived from the `Site` computed for
+`now`: drafts and updates dated after `now` were never in it.
+
+Mapping choices (documented in guide/api.md):
+
+- ids are 12 lowercase base-36 characters, like Statuspage's, hashed from the site host
+  and the mkstatus id, so they are stable across builds and differ between sites;
+- a component group becomes a component with `group: true` listing its members' ids, and
+  each member carries the group's id in `group_id`;
+- notices (informational) are incidents with impact `none`; scheduled maintenance only
+  appears under /scheduled-maintenances*, as Statuspage does;
+- a cancelled maintenance is `completed` (Statuspage has no `cancelled`), with
+  `resolved_at` at the cancellation;
+- transitions made by the clock change `status` and `updated_at` but add no
+  `incident_updates` entry, exactly as they add no feed entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..model import ComponentStatus, Kind, SiteConfig
+from ..site import Site
+from ..status import View
+from ..times import iso_utc
+
+PREFIX = "api/v2/"
+INCIDENT_LIMIT = 50
+UNRESOLVED = ("investigating", "identified", "monitoring")
+ACTIVE = ("in_progress", "verifying")
+CANCELLED_AS = "completed"
+
+Json = dict[str, Any]
+
+
+def api_id(site_url: str, kind: str, key: str) -> str:
+    """A Statuspage-like id: 12 base-36 characters, stable for one site and one key."""
+    host = urlsplit(site_url).hostname or "localhost"
+    number = int.from_bytes(hashlib.sha256(f"{host}\n{kind}\n{key}".encode()).digest(), "big")
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = []
+    for _ in range(12):
+        number, rest = divmod(number, 36)
+        out.append(digits[rest])
+    return "".join(out)
+
+
+def dumps(document: Json) -> str:
+    """Deterministic bytes: sorted keys, no NaN, a trailing newline."""
+    return json.dumps(document, sort_keys=True, allow_nan=False, ensure_ascii=False,
+                      indent=2) + "\n"
+
+
+def render_api(site: Site) -> list[tuple[str, str]]:
+    """Every /api/v2 endpoint as (path, JSON text)."""
+    api = _Api(site)
+    page = api.page()
+    incidents = [api.incident(v) for v in api.incident_views()]
+    maintenances = [api.incident(v) for v in api.maintenance_views()]
+    unresolved = [i for i in incidents if i["status"] in UNRESOLVED]
+    upcoming = _by_schedule([m for m in maintenances if m["status"] == "scheduled"])
+    active = _by_schedule([m for m in maintenances if m["status"] in ACTIVE])
+    status = {"indicator": site.indicator.code, "description": site.indicator.banner}
+    components = api.components()
+    documents: dict[str, Json] = {
+        "summary.json": {"page": page, "status": status, "components": components,
+                         "incidents": unresolved,
+                         "scheduled_maintenances": _by_schedule(active + upcoming)},
+        "status.json": {"page": page, "status": status},
+        "components.json": {"page": page, "components": components},
+        "incidents.json": {"page": page, "incidents": _latest(incidents)},
+        "incidents/unresolved.json": {"page": page, "incidents": unresolved},
+        "scheduled-maintenances.json": {"page": page,
+                                        "scheduled_maintenances": _latest(maintenances)},
+        "scheduled-maintenances/upcoming.json": {"page": page,
+                                                 "scheduled_maintenances": upcoming},
+        "scheduled-maintenances/active.json": {"page": page,
+                                               "scheduled_maintenances": active},
+    }
+    return [(PREFIX + name, dumps(doc)) for name, doc in sorted(documents.items())]
+
+
+def _latest(items: list[Json]) -> list[Json]:
+    """Statuspage's "50 most recent", which always include every unresolved one."""
+    ordered = sorted(items, key=lambda i: (i["created_at"], i["id"]), reverse=True)
+    open_ = [i for i in ordered if i["resolved_at"] is None]
+    closed = [i for i in ordered if i["resolved_at"] is not None]
+    chosen = {i["id"] for i in open_ + closed[: max(0, INCIDENT_LIMIT - len(open_))]}
+    return [i for i in ordered if i["id"] in chosen]
+
+
+def _by_schedule(items: list[Json]) -> list[Json]:
+    return sorted(items, key=lambda m: (m["scheduled_for"], m["id"]))
+
+
+class _Api:
+    """Ids and shapes for one site; one instance per build."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.config: SiteConfig = site.config
+        self.page_id = api_id(self.config.site_url, "page", "")
+        self.created_at = self._epoch()
+        self._components = self._build_components()
+
+    def id(self, kind: str, key: str) -> str:
+        return api_id(self.config.site_url, kind, key)
+
+    def _epoch(self) -> datetime:
+        """mkstatus does not know when a component was added: use the first event."""
+        times = [v.start for v in self.site.views] + [
+            u.time for v in self.site.views for u in v.updates]
+        return min([t for t in times if t <= self.site.now], default=self.site.now)
+
+    def incident_views(self) -> list[View]:
+        return [v for v in self.site.views if v.kind is not Kind.MAINTENANCE]
+
+    def maintenance_views(self) -> list[View]:
+        return [v for v in self.site.views if v.kind is Kind.MAINTENANCE]
+
+    def page(self) -> Json:
+        zone = self.config.timezone
+        return {"id": self.page_id, "name": self.config.site_name,
+                "url": self.config.site_url.rstrip("/"),
+                "time_zone": zone.key if zone is not None else "Etc/UTC",
+                "updated_at": iso_utc(self._page_updated())}
+
+    def _page_updated(self) -> datetime:
+        """The last change the public could see, not the build time: it moves only
+        when something did."""
+        times = [self._updated(v) for v in self.site.views]
+        times += [p.since for p in self.site.probes.values() if p.since is not None]
+        return max([t for t in times if t <= self.site.now], default=self.created_at)
+
+    def _updated(self, v: View) -> datetime:
+        times = [u.time for u in v.updates] + [t for t, _ in v.auto if t <= self.site.now]
+        return max(times, default=min(v.start, self.site.now))
+
+    def components(self) -> list[Json]:
+        return list(self._components.values())
+
+    def _build_components(self) -> dict[str, Json]:
+        """Groups first, each followed by its members, in configuration order; positions
+        count within each level, as on Statuspage."""
+        out: dict[str, Json] = {}
+        for top, (group, members) in enumerate(self.config.groups, start=1):
+            if group is None:
+                out[members[0].id] = self._component(members[0].id, top, None)
+                continue
+            gid = self.id("group", group)
+            member_ids = [self.id("component", c.id) for c in members]
+            status = self.site.group_status([c.id for c in members])
+            out["group:" + group] = self._shape(
+                gid, group, status.code, top, None, None,
+                self._latest_change([c.id for c in members]), group=True) | {
+                "components": member_ids}
+            for position, comp in enumerate(members, start=1):
+                out[comp.id] = self._component(comp.id, position, gid)
+        return out
+
+    def _component(self, cid: str, position: int, group_id: str | None) -> Json:
+        comp = self.config.component(cid)
+        return self._shape(self.id("component", cid), comp.name,
+                           self.site.states[cid].status.code, position,
+                           comp.description or None, group_id, self._latest_change([cid]),
+                           group=False)
+
+    def _shape(self, cid: str, name: str, status: str, position: int,
+               description: str | None, group_id: str | None, updated: datetime, *,
+               group: bool) -> Json:
+        return {"id": cid, "name": name, "status": status,
+                "created_at": iso_utc(self.created_at), "updated_at": iso_utc(updated),
+                "position": position, "description": description,
+                "showcase": not group, "start_date": None, "group_id": group_id,
+                "page_id": self.page_id, "group": group, "only_show_if_degraded": False}
+
+    def _latest_change(self, cids: Iterable[str]) -> datetime:
+        wanted = set(cids)
+        times = [self._updated(v) for v in self.site.views
+                 if wanted & set(v.incident.component_ids)]
+        times += [p.since for cid, p in self.site.probes.items()
+                  if cid in wanted and p.since is not None]
+        return max([t for t in times if t <= self.site.now], default=self.created_at)
+
+    def component_ref(self, cid: str) -> Json:
+        return self._components[cid]
+
+    def incident(self, v: View) -> Json:
+        maintenance = v.kind is Kind.MAINTENANCE
+        status = CANCELLED_AS if v.status == "cancelled" else v.status
+        iid = self.id("incident", v.id)
+        monitoring = next((u.time for u in v.updates if u.status == "monitoring"), None)
+        created = v.updates[0].time if v.updates else min(v.start, self.site.now)
+        out: Json = {
+            "id": iid, "name": v.incident.title, "status": status,
+            "created_at": iso_utc(created), "updated_at": iso_utc(self._updated(v)),
+            "monitoring_at": iso_utc(monitoring) if monitoring else None,
+            "resolved_at": iso_utc(v.resolved_at) if v.resolved_at else None,
+            "impact": v.incident.impact.code,
+            "shortlink": f"{self.config.site_url}incidents/{v.id}/",
+            "started_at": iso_utc(v.start), "page_id": self.page_id,
+            "incident_updates": self._updates(v, iid),
+            "components": [self.component_ref(c) for c in v.incident.component_ids],
+        }
+        if maintenance:
+            assert v.incident.scheduled_for and v.incident.scheduled_until  # by the parser
+            out["scheduled_for"] = iso_utc(v.incident.scheduled_for)
+            out["scheduled_until"] = iso_utc(v.incident.scheduled_until)
+        return out
+
+    def _updates(self, v: View, iid: str) -> list[Json]:
+        """Newest first, as Statuspage lists them."""
+        out = []
+        for update, changes in zip(v.updates, affected_components(v), strict=True):
+            when = iso_utc(update.time)
+            out.append({
+                "id": self.id("update", f"{v.id}/{when}"),
+                "status": CANCELLED_AS if update.status == "cancelled" else update.status,
+                "body": update.message, "incident_id": iid, "created_at": when,
+                "updated_at": when, "display_at": when,
+                "affected_components": [
+                    {"code": self.id("component", cid),
+                     "name": self.config.component(cid).name,
+                     "old_status": old.code, "new_status": new.code}
+                    for cid, old, new in changes] or None,
+                "deliver_notifications": True, "custom_tweet": None, "tweet_id": None,
+            })
+        return out[::-1]
+
+
+Change = tuple[str, ComponentStatus, ComponentStatus]
+
+
+def affected_components(v: View) -> list[list[Change]]:
+    """For each published update, oldest first, the components whose status this
+    incident declared changed with it (Statuspage's old → new status).
+
+    The first update brings the front matter's statuses in; a resolution (or the end of
+    a maintenance) hands every component it still held back as operational.
+    """
+    ok, held = ComponentStatus.OPERATIONAL, ComponentStatus.UNDER_MAINTENANCE
+    current: dict[str, ComponentStatus] = {}
+    out: list[list[Change]] = []
+    for index, update in enumerate(v.updates):
+        wanted = dict(current)
+        if v.kind is Kind.MAINTENANCE:
+            if update.status in ACTIVE:
+                wanted = {cid: held for cid, _ in v.incident.components}
+            elif update.status in ("completed", "cancelled"):
+                wanted = {cid: ok for cid in current}
+        elif v.kind is Kind.INCIDENT:
+            if index == 0:
+                wanted.update(v.incident.components)
+            wanted.update(update.components)
+            if update.status == "resolved":
+                wanted = {cid: ok for cid in wanted}
+        changes = [(cid, current.get(cid, ok), new) for cid, new in wanted.items()
+                   if current.get(cid, ok) is not new]
+        current = {cid: s for cid, s in wanted.items() if s is not ok}
+        out.append(changes)
+    return out

@@ -1,0 +1,49 @@
+"""Shared fixtures: real builds of real sites in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_NOW = "2026-11-22T21:00:00Z"
+SCENARIOS = Path(__file__).parent / "scenarios"
+
+
+def mkstatus(*args: str, cwd: Path, env: dict[str, str] | None = None,
+             check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess, as a user would."""
+    full_env = {k: v for k, v in os.environ.items()
+                if k not in ("SOURCE_DATE_EPOCH", "MKSTATUS_NOW")}
+    full_env.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    result = subprocess.run([sys.executable, "-m", "mkstatus", *args], cwd=cwd, env=full_env,
+                            capture_output=True, text=True, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"mkstatus {' '.join(args)} failed:\n{result.stdout}\n"
+                             f"{result.stderr}")
+    return result
+
+
+def copy_demo(dest: Path) -> Path:
+    """The demo site's inputs, copied so a test may change them."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "incidents", "docs", "overrides", "samples"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built once with its pinned clock; tests only read it."""
+    root = copy_demo(tmp_path_factory.mktemp("demo"))
+    mkstatus("build", "--now", DEMO_NOW, "--strict", cwd=root, check=True)
+    return root / "site"

@@ -1,0 +1,126 @@
+"""Real builds end to end: reproducible, escaped, linear navigation, MkDocs compatible."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from .conftest import copy_demo, mkstatus
+from .test_bad_input import _tree_digest
+
+
+def test_same_source_date_epoch_gives_identical_bytes(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "demo")
+    env = {"SOURCE_DATE_EPOCH": "1795467600"}  # 2026-11-22T21:00:00Z
+    mkstatus("build", "-d", str(tmp_path / "one"), cwd=root, env=env, check=True)
+    mkstatus("build", "-d", str(tmp_path / "two"), cwd=root, env=env, check=True)
+    assert _tree_digest(tmp_path / "one") == _tree_digest(tmp_path / "two")
+    atom = (tmp_path / "one" / "history.atom").read_text()
+    assert "<updated>2026-11-22T20:25:00+00:00</updated>" in atom
+
+
+def test_home_page_tells_the_status_without_javascript(demo_site: Path) -> None:
+    page = lxml_html.parse(str(demo_site / "index.html")).getroot()
+    for script in page.iter("script"):
+        script.drop_tree()
+    banner = page.cssselect(".mks-banner-text")[0].text_content()
+    assert "Minor Service Outage" in banner
+    text = page.text_content()
+    assert "Delays sending and receiving email" in text
+    assert "Core network upgrade in Auckland" in text  # upcoming maintenance
+    assert "Last updated 2026-11-23 10:00 NZDT" in " ".join(text.split())
+    rows = {li.cssselect(".mks-cname")[0].text_content(): li.cssselect(".mks-status")[0]
+            .text_content() for li in page.cssselect(".mks-component")}
+    assert rows["Email"] == "Degraded performance"
+    assert rows["Broadband"] == "Operational"
+    assert page.cssselect("title")[0].text == "! Minor Service Outage - Example Networks Status"
+    raw = (demo_site / "index.html").read_bytes()
+    assert raw.index(b"mks-banner") < 14_000
+
+
+def test_incident_page_has_timeline_duration_and_postmortem(demo_site: Path) -> None:
+    page = lxml_html.parse(str(
+        demo_site / "incidents/2026-09-05-customers-cannot-browse/index.html")).getroot()
+    text = " ".join(" ".join(page.itertext()).split())
+    assert "Started 2026-09-05 18:30 NZST" in text
+    assert "Resolved 2026-09-06 09:00 NZST" in text and "Duration 14 h 30 min" in text
+    heads = [h.text_content().split()[0] for h in page.cssselect(".mks-update-head")]
+    assert heads == ["Resolved", "Monitoring", "Identified", "Investigating"]
+    assert page.cssselect("#postmortem") and "What we are changing" in text
+
+
+def test_navigation_stays_short(demo_site: Path) -> None:
+    """Material renders the nav into every page: listing every incident is quadratic."""
+    page = lxml_html.parse(str(
+        demo_site / "incidents/2026-10-14-denial-of-service-attack/index.html")).getroot()
+    nav_links = {a.get("href") for a in page.cssselect("nav.md-nav--primary a.md-nav__link")}
+    assert not any("incidents/" in (href or "") for href in nav_links)
+
+
+HOSTILE_YML = """site_name: "Evil </title><script>alert(1)</script> & Co"
+site_url: https://status.example.com/
+theme: {name: material, font: false}
+plugins:
+  - mkstatus:
+      timezone: UTC
+      contact: "<img src=x onerror=alert(2)> [call](javascript:alert(3))"
+      components:
+        - id: api
+          name: "<script>alert(4)</script>"
+          description: "]]> </description> \\a bell"
+"""
+HOSTILE_INCIDENT = """---
+title: "</title><script>alert(5)</script> ]]> [x](javascript:alert(6)) \\a \\x1b"
+impact: major
+components: {api: major_outage}
+---
+## 2026-01-01 10:00 Z — Investigating
+Trusted **Markdown** with a bell \a in it.
+"""
+
+
+def test_hostile_text_is_shown_as_text_everywhere(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(HOSTILE_YML)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "incidents").mkdir()
+    (tmp_path / "incidents" / "2026-01-01-evil.md").write_text(HOSTILE_INCIDENT)
+    mkstatus("build", "--now", "2026-01-02T00:00Z", cwd=tmp_path, check=True)
+    site = tmp_path / "site"
+    for page in site.rglob("*.html"):
+        text = page.read_text()
+        for n in range(1, 7):
+            assert f"alert({n})</script>" not in text.replace(f"&lt;script&gt;alert({n})", "")
+            assert f"<script>alert({n})" not in text, page
+        assert "<img src=x" not in text and 'href="javascript:' not in text, page
+        assert "\x07" not in text and "\x1b" not in text
+    import feedparser
+
+    feed = feedparser.parse((site / "history.atom").read_bytes())
+    assert feed.bozo == 0
+    assert feed.entries[0].title.startswith("</title><script>alert(5)</script> ]]>")
+    home = lxml_html.parse(str(site / "incidents/2026-01-01-evil/index.html")).getroot()
+    assert home.cssselect("h1")[0].text_content().startswith("</title><script>alert(5)")
+
+
+def test_plain_mkdocs_build_works(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "demo")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795467600"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (root / "site/incidents/2026-11-22-email-delivery-delays/index.html").is_file()
+    assert "WARNING" not in result.stderr
+
+
+def test_generated_page_may_not_shadow_a_hand_written_one(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "demo")
+    (root / "docs" / "history.md").write_text("# Mine\n")
+    result = mkstatus("build", "--now", "2026-11-22T21:00Z", cwd=root)
+    assert result.returncode == 1
+    assert "history.md: generated by mkstatus (pages) and also present in docs as" in \
+        result.stderr
+    assert not (root / "site").exists()

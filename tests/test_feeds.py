@@ -1,0 +1,81 @@
+"""RSS and Atom: every published update once, stable ids, RFC 4287 MUSTs, a real reader."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import feedparser
+from lxml import etree
+
+from .conftest import DEMO_NOW, REPO
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def published_update_headings() -> list[str]:
+    """An oracle independent of the parser: update headings in non-draft demo files."""
+    now = datetime.fromisoformat(DEMO_NOW.replace("Z", "+00:00"))
+    found = []
+    for path in sorted((REPO / "incidents").glob("*.md")):
+        text = path.read_text()
+        if "\ndraft: true\n" in text:
+            continue
+        for stamp in re.findall(r"^## (\d{4}-\d{2}-\d{2} \d{2}:\d{2} [+-]\d{2}:\d{2})", text,
+                                re.MULTILINE):
+            if datetime.strptime(stamp, "%Y-%m-%d %H:%M %z") <= now:
+                found.append(f"{path.stem}/{stamp}")
+    return found
+
+
+def test_atom_has_every_update_once_with_required_elements(demo_site: Path) -> None:
+    tree = etree.parse(str(demo_site / "history.atom"))
+    feed = tree.getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{name}") is not None and feed.find(f"{ATOM}{name}").text
+    links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
+    assert links["self"] == "https://status.example.com/history.atom"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == len(published_update_headings()) > 20
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
+    assert all(i.startswith("tag:status.example.com,20") for i in ids)
+    times = []
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}title")
+        href = entry.find(f"{ATOM}link").get("href")
+        assert href.startswith("https://status.example.com/incidents/") and "#update-" in href
+        moment = datetime.fromisoformat(entry.findtext(f"{ATOM}updated"))
+        assert moment.tzinfo is not None
+        times.append(moment)
+    assert times == sorted(times, reverse=True)
+    assert "Billing page" not in etree.tostring(feed, encoding="unicode")  # a draft
+
+
+def test_rss_matches_atom_and_reads_in_feedparser(demo_site: Path) -> None:
+    atom = feedparser.parse((demo_site / "history.atom").read_bytes())
+    rss = feedparser.parse((demo_site / "history.rss").read_bytes())
+    assert atom.bozo == 0 and rss.bozo == 0
+    assert [e.title for e in atom.entries] == [e.title for e in rss.entries]
+    assert [e.id for e in atom.entries] == [e.id for e in rss.entries]
+    assert all(e.published_parsed for e in rss.entries)
+    assert "Delays sending and receiving email — Identified" == atom.entries[0].title
+
+
+def test_component_feeds_only_hold_their_incidents(demo_site: Path) -> None:
+    email = feedparser.parse((demo_site / "components/email/history.atom").read_bytes())
+    assert email.bozo == 0
+    titles = {e.title.split(" — ")[0] for e in email.entries}
+    assert titles == {"Delays sending and receiving email",
+                      "Incoming email held by the spam filter"}
+
+
+def test_feeds_are_advertised_on_every_page(demo_site: Path) -> None:
+    for page in ("index.html", "history/index.html",
+                 "incidents/2026-10-14-denial-of-service-attack/index.html"):
+        html = (demo_site / page).read_text()
+        assert ('<link rel="alternate" type="application/atom+xml" title="Example Networks '
+                'Status (Atom)" href="https://status.example.com/history.atom">') in html
+        assert 'type="application/rss+xml"' in html
