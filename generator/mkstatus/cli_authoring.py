@@ -35,8 +35,8 @@ def register(main: click.Group) -> None:
 def _clock() -> datetime:
     """The real clock, or $MKSTATUS_NOW (for tests and rehearsals); never SOURCE_DATE_EPOCH,
     which freezes builds and must not date a live update."""
-    from .times import TimeError, resolve_now
     from .editing import EditError
+    from .times import TimeError, resolve_now
 
     try:
         return resolve_now(os.environ.get("MKSTATUS_NOW") or None, environ={})
@@ -52,9 +52,10 @@ def _site(config_file: Path) -> tuple[Any, Any]:
     return project, load_config(project)
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path, root: Path | None = None) -> str:
+    """Relative to the site (in messages, as `mkstatus check` shows paths) or to here."""
     try:
-        return os.path.relpath(path)
+        return Path(path).resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
     except ValueError:
         return str(path)
 
@@ -63,7 +64,7 @@ def _message(option: str | None) -> str:
     if option is not None and option != "-":
         return option
     if option == "-" or not sys.stdin.isatty():
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()
     edited = click.edit("\n\n" + EDITOR_HINT + "\n", extension=".md")
     if edited is None:
         from .editing import EditError
@@ -91,7 +92,8 @@ def init(directory: Path, site_name: str, site_url: str, timezone: str | None,
     minutes, check pull requests and deploy to GitHub Pages. Refuses to overwrite any
     existing file unless --force is given.
     """
-    from .scaffold import Settings, init as scaffold, local_timezone
+    from .scaffold import Settings, local_timezone
+    from .scaffold import init as scaffold
 
     settings = Settings(site_name, site_url, timezone or local_timezone())
     for path in scaffold(directory, settings, force=force):
@@ -144,7 +146,7 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
         at=editing.parse_when("--at", at, config) if at else None,
         window=(editing.parse_when("--from", start, config),
                 editing.parse_when("--to", until, config)) if start and until else None)
-    shown_dir = _shown(project.incidents_dir)
+    shown_dir = _shown(project.incidents_dir, project.root)
     now = _clock()
     editing.create(project.incidents_dir, shown_dir, request, config, now, dry_run=True)
     request = editing.replace_message(request, _message(message))
@@ -172,17 +174,18 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
     from . import editing
 
     project, config = _site(config_file)
-    shown_dir = _shown(project.incidents_dir)
+    shown_dir = _shown(project.incidents_dir, project.root)
     path = editing.find(project.incidents_dir, ident, shown_dir)
+    shown = _shown(path, project.root)
     at = fields.pop("at")
     request = editing.UpdateRequest(
         message="(message)", at=editing.parse_when("--at", at, config) if at else None,
         components=editing.component_changes(fields.pop("components"), config, True),
         **fields)
     now = _clock()
-    editing.update(path, _shown(path), request, config, now, dry_run=True)
+    editing.update(path, shown, request, config, now, dry_run=True)
     request = editing.replace_message(request, _message(message))
-    click.echo(_shown(editing.update(path, _shown(path), request, config, now)))
+    click.echo(_shown(editing.update(path, shown, request, config, now)))
 
 
 @click.command()

@@ -89,6 +89,9 @@ def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool)
         click.echo(f"{len(exc.problems)} problem(s) found", err=True)
         return 1
     except MkstatusError as exc:
+        if fmt == "github":
+            for line in str(exc).splitlines():
+                click.echo(f"::error file={config_file.name}::{_escape(line)}")
         click.echo(str(exc), err=True)
         return 1
     for warning in site.warnings:
@@ -101,11 +104,15 @@ def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool)
 def _format(problem: Any, fmt: str) -> str:
     if fmt == "github":
         level = "warning" if problem.warning else "error"
-        message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return (f"::{level} file={problem.path},line={problem.line},col={problem.col}"
-                f"::{message}")
+                f"::{_escape(problem.message)}")
     prefix = "warning: " if problem.warning else ""
     return f"{prefix}{problem}"
+
+
+def _escape(message: str) -> str:
+    """GitHub workflow-command data escaping."""
+    return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
@@ -122,19 +129,20 @@ def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
         staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX + target.name + "-",
                                         dir=target.parent))
         try:
-            _mkdocs_build(config_file, staging, now, strict)
+            _mkdocs_build(config_file, staging, site, strict)
             swap_in(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
-def _mkdocs_build(config_file: Path, staging: Path, now: datetime, strict: bool) -> None:
+def _mkdocs_build(config_file: Path, staging: Path, site: Site, strict: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     config = mkdocs_config(config_file, site_dir=str(staging), strict=strict)
-    config.plugins["mkstatus"].now = now
+    plugin = config.plugins["mkstatus"]
+    plugin.now, plugin.preloaded = site.now, site
     try:
         build(config)
     except MkDocsException as exc:

@@ -12,9 +12,10 @@ from importlib import resources
 from typing import Any
 
 from .errors import BuildError
-from .render import api, badges, calendar, hosting, jsonfeed
+from .render import api, badges, calendar, favicon, hosting, jsonfeed
 from .render.feeds import render_feeds
 from .render.pages import render_pages
+from .render.uptime_html import page_extra as uptime_extra
 from .site import Site
 
 CSS_PATH = "assets/mkstatus.css"
@@ -44,12 +45,14 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
     """Every file of the site that mkstatus makes, sorted, each path made once."""
     made: dict[str, Output] = {}
     stages: list[tuple[str, Renderer]] = [
-        ("pages", lambda s: render_pages(s, page_extra)),
+        ("pages", lambda s: render_pages(s, page_extra if page_extra is not None
+                                         else uptime_extra(s))),
         ("feeds", render_feeds),
         ("assets", _asset),
         ("api", api.render_api),
         ("calendar", calendar.render_calendar),
         ("badges", badges.render_badges),
+        ("favicon", favicon.render_favicon),
         ("jsonfeed", jsonfeed.render_jsonfeed),
         ("hosting", hosting.render_headers),
         *renderers,
@@ -73,11 +76,13 @@ def safe_path(path: str) -> str:
 
 
 def head_html(site: Site) -> str:
-    """Links every page carries: the feeds, so readers and browsers find them."""
+    """Links every page carries: the feeds, so readers and browsers find them, and the
+    favicon that shows the current status in the tab."""
     base = site.config.site_url
     name = site.config.site_name.replace("&", "&amp;").replace('"', "&quot;").replace(
         "<", "&lt;")
     return (f'<link rel="alternate" type="application/rss+xml" title="{name} (RSS)" '
             f'href="{base}history.rss">\n'
             f'<link rel="alternate" type="application/atom+xml" title="{name} (Atom)" '
-            f'href="{base}history.atom">\n')
+            f'href="{base}history.atom">\n'
+            + favicon.link_tag(site))

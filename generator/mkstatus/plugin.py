@@ -51,6 +51,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.now: datetime | None = None  # set by `mkstatus build --now`
         self.site: Site | None = None
         self.site_name: str | None = None  # as written, before escaping for the theme
+        self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
 
     def project(self, config: MkDocsConfig) -> Project:
         config_file = Path(config.config_file_path).resolve()
@@ -70,7 +71,10 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         now = self.now or resolve_now(os.environ.get("MKSTATUS_NOW") or None)
         try:
-            self.site = site = load_project(self.project(config), now)
+            site, self.preloaded = self.preloaded, None
+            if site is None or site.now != now:
+                site = load_project(self.project(config), now)
+            self.site = site
             outputs = generate(site)
         except MkstatusError as exc:
             raise PluginError(str(exc)) from None

@@ -6,9 +6,10 @@ build` and a plain `mkdocs build` validate exactly the same things.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,11 @@ from .config import parse_config, read_text
 from .errors import ValidationError
 from .incidents import load_incidents
 from .model import SiteConfig
+from .probestatus import cert_warnings, max_gap_for, probe_history
+from .samples import load_aggregates, load_samples, merge_runs, sample_runs
 from .site import Site, compute
+from .status import ProbeVerdict
+from .uptime import daily_latency, site_uptime
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +66,35 @@ def load_project(project: Project, now: datetime) -> Site:
         raise ValidationError(problems)
     intro = project.introduction_file
     introduction = strip_front_matter(read_text(intro) or "") if intro.is_file() else ""
-    return compute(config, incidents, now, introduction=introduction)
+    verdicts, probe_extras = load_probe_data(project, config, now)
+    site = compute(config, incidents, now, introduction=introduction, probes=verdicts)
+    uptime = site_uptime(config, site.views, now, **probe_extras["uptime_inputs"])
+    return replace(site, extras={**site.extras, "uptime": uptime,
+                                 "cert_expiry": probe_extras["cert_expiry"]})
+
+
+def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tuple[
+        dict[str, ProbeVerdict], dict[str, Any]]:
+    """Read the samples of the last `history_days` (and a margin): verdicts, uptime inputs.
+
+    Samples are parsed once: runs (status, uptime), latency and certificates all come from
+    the same raw samples and compacted aggregates. Samples after `now` are ignored, so a
+    build with `--now` in the past shows what the page showed then.
+    """
+    since = now - timedelta(days=config.history_days + 2)
+    gap = max_gap_for(config)
+    warn = logging.getLogger("mkstatus.samples").warning
+    raw = [s for s in load_samples(project.samples_dir, since=since, warn=warn) if s.time <= now]
+    day = since.astimezone(UTC).date()
+    aggs = [a for a in load_aggregates(project.samples_dir, since=day, warn=warn)
+            if a.day <= now.astimezone(UTC).date()]
+    runs = merge_runs([r for a in aggs for r in a.runs] + sample_runs(raw, max_gap=gap),
+                      max_gap=gap)
+    history = probe_history(config, runs, now)
+    inputs = {"probe_timelines": {cid: h.timeline for cid, h in history.items()},
+              "latency": daily_latency(raw, aggs)}
+    return ({cid: h.verdict for cid, h in history.items()},
+            {"uptime_inputs": inputs, "cert_expiry": cert_warnings(config, raw, now)})
 
 
 def strip_front_matter(text: str) -> str:

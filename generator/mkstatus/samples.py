@@ -370,6 +370,11 @@ def _percentile(sorted_vals: list[int], q: float) -> int | None:
     return sorted_vals[int(rank) - 1]
 
 
+def percentile(sorted_vals: list[int], q: float) -> int | None:
+    """Public nearest-rank percentile, so figures from raw samples match compacted days."""
+    return _percentile(sorted_vals, q)
+
+
 def aggregate_day(day: date, samples: Sequence[Sample], max_gap: timedelta) -> list[DayAggregate]:
     """Per component/region aggregates of one day; latency of successful samples only."""
     out: list[DayAggregate] = []

@@ -110,7 +110,8 @@ def fold(line: str) -> str:
     """Fold at 75 octets, never inside a UTF-8 sequence; continuation lines begin with
     one space, which counts toward their 75."""
     pieces: list[str] = []
-    current, size, limit = [], 0, LINE_OCTETS
+    current: list[str] = []
+    size, limit = 0, LINE_OCTETS
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > limit:

@@ -8,7 +8,6 @@ every date is passed in and entries are appended in our own order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -51,42 +50,61 @@ def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
 
 
 def render_feeds(site: Site) -> list[tuple[str, bytes]]:
-    files = _pair(site, "history", entries(site), "")
+    html = _Html()
+    files = _pair(site, "history", entries(site), "", html)
     for comp in site.config.components:
         files += _pair(site, f"components/{comp.id}/history", entries(site, comp.id),
-                       f" — {comp.name}")
+                       f" — {comp.name}", html)
     return files
 
 
-def _pair(site: Site, stem: str, items: list[Entry], suffix: str) -> list[tuple[str, bytes]]:
-    rss = _generator(site, stem + ".rss", items, suffix)
-    atom = _generator(site, stem + ".atom", items, suffix)
-    return [(stem + ".rss", rss.rss_str(pretty=True)),
-            (stem + ".atom", atom.atom_str(pretty=True))]
+class _Html:
+    """Each update's Markdown converted once, however many feeds carry it."""
+
+    def __init__(self) -> None:
+        self.converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
+        self.done: dict[tuple[str, datetime], str] = {}
+
+    def __call__(self, item: Entry) -> str:
+        key = (item.view.id, item.time)
+        if key not in self.done:
+            body = self.converter.reset().convert(clean(item.message)) if item.message else ""
+            self.done[key] = f"<p><strong>{STATUS_LABELS[item.status]}</strong></p>{body}"
+        return self.done[key]
 
 
-def _generator(site: Site, path: str, items: Iterable[Entry], suffix: str) -> FeedGenerator:
+def _pair(site: Site, stem: str, items: list[Entry], suffix: str,
+          html: _Html) -> list[tuple[str, bytes]]:
+    """One generator serves both formats; only the self link differs."""
     base = site.config.site_url
-    items = list(items)
+    fg = _generator(site, items, suffix, html)
+    fg.link(href=base, rel="alternate", replace=True)
+    fg.link(href=f"{base}{stem}.rss", rel="self")
+    rss = fg.rss_str(pretty=True)
+    fg.link(href=base, rel="alternate", replace=True)
+    fg.link(href=f"{base}{stem}.atom", rel="self")
+    fg.id(f"{base}{stem}.atom")
+    return [(stem + ".rss", rss), (stem + ".atom", fg.atom_str(pretty=True))]
+
+
+def _generator(site: Site, items: list[Entry], suffix: str, html: _Html) -> FeedGenerator:
+    base = site.config.site_url
     updated = (items[0].time if items else site.now).astimezone(UTC)
     fg = FeedGenerator()
-    fg.id(base + path)
+    fg.id(base)
     fg.title(clean(f"{site.config.site_name}{suffix}"))
     fg.subtitle(clean(f"Every update of incidents and maintenance on {site.config.site_name}"))
     fg.author(name=clean(site.config.site_name), uri=base)
-    fg.link(href=base, rel="alternate")
-    fg.link(href=base + path, rel="self")
     fg.language("en")
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.generator("mkstatus", version=__version__, uri="https://pypi.org/project/mkstatus/")
-    converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
     for item in items:
-        _add(fg, base, item, converter)
+        _add(fg, base, item, html(item))
     return fg
 
 
-def _add(fg: FeedGenerator, base: str, item: Entry, converter: markdown.Markdown) -> None:
+def _add(fg: FeedGenerator, base: str, item: Entry, content: str) -> None:
     incident = item.view.incident
     link = f"{base}incidents/{incident.id}/#{update_anchor(item.time)}"
     label = STATUS_LABELS[item.status]
@@ -99,8 +117,6 @@ def _add(fg: FeedGenerator, base: str, item: Entry, converter: markdown.Markdown
     entry.link(href=link)
     entry.updated(item.time.astimezone(UTC))
     entry.published(item.time.astimezone(UTC))
-    body = converter.reset().convert(clean(item.message)) if item.message else ""
-    content = f"<p><strong>{label}</strong></p>{body}"
     entry.content(content, type="html")
     entry.description(content)
     for cid in incident.component_ids:

@@ -79,7 +79,7 @@ def render_pages(site: Site, extra: dict[str, Any] | None = None) -> list[tuple[
             items=by_component.get(comp.id, []),
             meta_title=_title(f"{comp.name}: {site.states[comp.id].status.label}"),
             probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
-            extra_html=extra.get("component_html", {}).get(comp.id, ""),
+            extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
         )))
     return pages
 
@@ -107,14 +107,15 @@ def _home(env: Environment, site: Site, extra: dict[str, Any]) -> str:
         icon=ICONS[site.indicator.code], now=site.now, contact=clean(site.config.contact),
         introduction=site.introduction, sections=sections, groups=groups,
         group_status=group_status, states=site.states, recent=site.recently_resolved,
-        probe_notes=_default_dict(extra.get("probe_notes", {})),
+        probe_notes=defaultdict(str, extra.get("probe_notes", {})),  # text: autoescaped
         extra_component_html=_default_dict(extra.get("home_component_html", {})),
         extra_links=extra.get("links", []),
     )
 
 
 def _default_dict(values: dict[str, str]) -> dict[str, str]:
-    return defaultdict(str, values)
+    """Fragments from other renderers, cleaned here too: this is where they are shown."""
+    return defaultdict(str, {k: Markup(clean(v)) for k, v in values.items()})
 
 
 def _incident(template: Any, site: Site, v: View) -> str:

@@ -1,0 +1,192 @@
+"""Build time at scale, side by side with the engine's floor. Prints figures; asserts nothing.
+
+For each N it generates N realistic incidents (3-5 updates each, mixed components, one in
+eight a scheduled maintenance, some postmortems) and, optionally, D days of 5-minute probe
+samples for C components; builds them with `mkstatus build` in a subprocess; and builds the
+floor: a plain mkdocs-material site with the same number of pages (generated ones included)
+and the same settings as the demo (search off, short nav). Wall time and peak memory come
+from the child process.
+
+    .venv/bin/python bench/build_scale.py                       # N = 100, 1000
+    .venv/bin/python bench/build_scale.py -n 100 1000 10000 --days 365 --components 20
+    .venv/bin/python bench/build_scale.py -n 100 --demo         # also time the demo site
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 22, 21, 0, tzinfo=UTC)
+STATUSES = ["degraded_performance", "partial_outage", "major_outage"]
+
+
+def site_yaml(components: int, with_probes: bool) -> str:
+    lines = ["site_name: Bench Status", "site_url: https://status.example.com/",
+             "theme: {name: material, font: false}", "plugins:", "  - mkstatus:",
+             "      timezone: Europe/Paris", "      components:"]
+    for i in range(components):
+        lines.append(f"        - {{id: c{i}, name: Component {i}, group: G{i % 4}}}")
+        if with_probes:
+            lines[-1] = lines[-1][:-1] + ", probe: {url: 'https://example.com/h'}}"
+    lines.append("nav: [{Status: index.md}, {History: history.md}]")
+    return "\n".join(lines) + "\n"
+
+
+def incident_text(rng: random.Random, index: int, components: int) -> tuple[str, str]:
+    start = NOW - timedelta(minutes=rng.randrange(60, 365 * 24 * 60 * 3))
+    stem = f"{start:%Y-%m-%d}-incident-{index}"
+    comps = rng.sample(range(components), k=min(components, rng.randint(1, 3)))
+    if index % 8 == 0:
+        until = start + timedelta(hours=2)
+        body = (f"---\ntitle: Maintenance {index}\ncomponents: [{', '.join(f'c{c}' for c in comps)}]"
+                f"\nscheduled_for: {start:%Y-%m-%d %H:%M} Z\nscheduled_until: "
+                f"{until:%Y-%m-%d %H:%M} Z\n---\n\nPlanned work on the database.\n\n"
+                f"## {start - timedelta(days=3):%Y-%m-%d %H:%M} Z — Scheduled\nWe will upgrade.\n")
+        return stem, body
+    front = "\n".join(f"  c{c}: {rng.choice(STATUSES)}" for c in comps)
+    updates = []
+    moment = start
+    steps = ["Investigating", "Identified", "Monitoring", "Resolved"][: rng.randint(2, 4)]
+    if rng.random() < 0.9 and steps[-1] != "Resolved":
+        steps.append("Resolved")
+    for step in steps:
+        updates.append(f"## {moment:%Y-%m-%d %H:%M} Z — {step}\n"
+                       f"We are working on **incident {index}**: step {step.lower()}. "
+                       "Customers may see errors; see [the FAQ](https://example.com/faq).\n")
+        moment += timedelta(minutes=rng.randint(10, 180))
+    post = "\n## Postmortem\n\n### What happened\nA change went wrong.\n" if index % 5 == 0 else ""
+    return stem, (f"---\ntitle: Incident number {index}\nimpact: minor\ncomponents:\n{front}\n"
+                  f"---\n\nSummary of incident {index}.\n\n" + "\n".join(reversed(updates)) + post)
+
+
+def write_samples(root: Path, components: int, days: int) -> int:
+    sys.path.insert(0, str(REPO / "generator"))
+    from mkstatus.samples import Outcome, Sample, day_dir, sample_line
+
+    count = 0
+    rng = random.Random(7)
+    for d in range(days):
+        day = (NOW - timedelta(days=d)).date()
+        folder = day_dir(root / "samples", day)
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = []
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        for minute in range(0, 24 * 60, 5):
+            moment = midnight + timedelta(minutes=minute)
+            if moment > NOW:
+                break
+            for c in range(components):
+                failed = rng.random() < 0.002
+                lines.append(sample_line(Sample(
+                    time=moment, component=f"c{c}", region="default",
+                    outcome=Outcome.TIMEOUT if failed else Outcome.OK,
+                    http_code=None if failed else 200, latency_ms=rng.randint(40, 400),
+                    cert_expires=None, error=None)))
+        (folder / "default.jsonl").write_bytes(b"".join(lines))
+        count += len(lines)
+    return count
+
+
+def make_site(root: Path, n: int, components: int, days: int) -> int:
+    (root / "docs").mkdir(parents=True)
+    (root / "incidents").mkdir()
+    (root / "mkdocs.yml").write_text(site_yaml(components, with_probes=days > 0))
+    rng = random.Random(n)
+    for i in range(n):
+        stem, text = incident_text(rng, i, components)
+        (root / "incidents" / f"{stem}.md").write_text(text)
+    return write_samples(root, components, days) if days else 0
+
+
+def make_floor(root: Path, pages: int) -> None:
+    """The engine's floor: Material rendering the same number of ordinary pages."""
+    docs = root / "docs"
+    (docs / "p").mkdir(parents=True)
+    (docs / "index.md").write_text("# Home\n\nHello.\n")
+    for i in range(pages - 1):
+        (docs / "p" / f"page-{i}.md").write_text(
+            f"# Page {i}\n\n## 2026-01-01 10:00 — Resolved\n\nSome **text** and "
+            "[a link](https://example.com/).\n\n## 2026-01-01 09:00 — Investigating\n\nMore.\n")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Floor\nsite_url: https://floor.example.com/\ntheme: {name: material, "
+        "font: false}\nplugins: []\nnav: [{Home: index.md}]\nnot_in_nav: /p/\n")
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and the child's peak RSS in MB (RUSAGE_CHILDREN is a high-water mark,
+    so each measurement runs in a fresh `python -c` wrapper that reports its own child)."""
+    wrapper = ("import resource,subprocess,sys,time;t=time.perf_counter();"
+               "r=subprocess.run(sys.argv[1:]);"
+               "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN)"
+               ".ru_maxrss/1024, r.returncode)")
+    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], cwd=cwd, env=env,
+                         capture_output=True, text=True, check=True)
+    seconds, peak, code = out.stdout.split()[-3:]
+    if code != "0":
+        raise SystemExit(f"{cmd} failed in {cwd}:\n{out.stderr[-3000:]}")
+    return float(seconds), float(peak)
+
+
+def size_of(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), sum(1 for p in files if p.suffix == ".html")
+
+
+def run(n: int, components: int, days: int, env: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory(prefix="mkstatus-bench-") as tmp:
+        root = Path(tmp) / "site-src"
+        samples = make_site(root, n, components, days)
+        mk = [str(Path(sys.executable).with_name("mkstatus")), "build", "--now",
+              NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
+        seconds, peak = timed(mk, root, env)
+        total, pages = size_of(root / "site")
+        floor = Path(tmp) / "floor"
+        make_floor(floor, pages)
+        mkdocs = [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"]
+        f_seconds, f_peak = timed(mkdocs, floor, env)
+        print(f"| {n:>6} | {samples:>9,} | {pages:>6} | {seconds:7.2f} s | {peak:6.0f} MB | "
+              f"{total / 1e6:7.1f} MB | {f_seconds:7.2f} s | {seconds / f_seconds:5.2f} |",
+              flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--components", type=int, default=6)
+    parser.add_argument("--days", type=int, default=0, help="days of 5-minute samples")
+    parser.add_argument("--demo", action="store_true", help="also time the demo site")
+    args = parser.parse_args()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    print(f"mkstatus build vs plain mkdocs-material (floor), {os.cpu_count()} cores, "
+          f"{args.components} components, {args.days} days of samples, {date.today()}")
+    if args.demo:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in ("mkdocs.yml", "incidents", "docs", "overrides", "samples"):
+                src = REPO / name
+                if src.is_dir():
+                    shutil.copytree(src, Path(tmp) / name)
+                elif src.exists():
+                    shutil.copy2(src, Path(tmp) / name)
+            mk = [str(Path(sys.executable).with_name("mkstatus")), "build", "--now",
+                  NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
+            seconds, peak = timed(mk, Path(tmp), env)
+            print(f"demo site: {seconds:.2f} s wall, {peak:.0f} MB peak RSS")
+    print("|      N |   samples |  pages | mkstatus  |   peak    |  output   |  floor    | ratio |")
+    print("|-------:|----------:|-------:|----------:|----------:|----------:|----------:|------:|")
+    for n in args.n:
+        run(n, args.components, args.days, env)
+
+
+if __name__ == "__main__":
+    main()
