@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import yaml
-
 from mkstatus.generate import generate
 from mkstatus.project import Project, load_project
 from mkstatus.times import resolve_now

@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
 from mkstatus.config import parse_config
 from mkstatus.incidents import parse_incident
 

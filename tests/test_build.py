@@ -37,7 +37,7 @@ def test_home_page_tells_the_status_without_javascript(demo_site: Path) -> None:
             .text_content() for li in page.cssselect(".mks-component")}
     assert rows["Email"] == "Degraded performance"
     assert rows["Broadband"] == "Operational"
-    assert page.cssselect("title")[0].text == "! Minor Service Outage — Example Networks Status"
+    assert page.cssselect("title")[0].text == "⚠ Minor Service Outage — Example Networks Status"
     raw = (demo_site / "index.html").read_bytes()
     assert raw.index(b"mks-banner") < 14_000
 

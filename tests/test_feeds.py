@@ -61,7 +61,7 @@ def test_rss_matches_atom_and_reads_in_feedparser(demo_site: Path) -> None:
     assert [e.title for e in atom.entries] == [e.title for e in rss.entries]
     assert [e.id for e in atom.entries] == [e.id for e in rss.entries]
     assert all(e.published_parsed for e in rss.entries)
-    assert "Delays sending and receiving email — Identified" == atom.entries[0].title
+    assert atom.entries[0].title == "Delays sending and receiving email — Identified"
 
 
 def test_component_feeds_only_hold_their_incidents(demo_site: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from mkstatus.config import parse_config
 from mkstatus.incidents import parse_incident
 from mkstatus.model import ComponentStatus, Indicator, Kind

@@ -104,7 +104,9 @@ def status(config_file: Path, now: str | None, as_json: bool) -> None:
     from .commands import run_status
 
     click.echo(run_status(config_file, now, as_json), nl=False)
-from .cli_authoring import register as register_authoring  # noqa: E402, I001  (commands in their own module)
+# Commands with their own modules register themselves on the group.
+from .cli_authoring import register as register_authoring  # noqa: E402, I001
+from .cli_probes import register as register_probes  # noqa: E402
+
 register_authoring(main)
-from .cli_probes import register as register_probes  # noqa: E402  (commands in their own module)
 register_probes(main)

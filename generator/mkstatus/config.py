@@ -22,6 +22,7 @@ from .times import TimeError, load_zone
 
 PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
                "incidents_dir", "samples_dir")
+RESERVED_IDS = ("status",)
 COMPONENT_KEYS = ("id", "name", "group", "description", "probe")
 KeyPath = tuple[str | int, ...]
 
@@ -133,6 +134,9 @@ def _components(raw: object, error: Any) -> list[Component]:
             continue
         if cid in seen:
             error((*where, "id"), f"components[{index}].id: {cid!r} is used twice")
+        if cid in RESERVED_IDS:
+            error((*where, "id"), f"components[{index}].id: {cid!r} is reserved for the "
+                  f"overall badge /badges/{cid}.svg; choose another id")
         seen.add(cid)
         texts = {k: item.get(k) for k in ("name", "group", "description")}
         for key, value in texts.items():

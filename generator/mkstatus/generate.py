@@ -1,6 +1,6 @@
 """The render stage: one `Site` in, every generated file out, collisions refused.
 
-Renderers are registered in `RENDERERS`; each returns `(path, content)` pairs. Pages
+Renderers are the `stages` of `generate()`; each returns `(path, content)` pairs. Pages
 (`.md`) are handed to MkDocs to render with the theme; everything else is written as is.
 """
 
@@ -14,11 +14,12 @@ from typing import Any
 from .errors import BuildError
 from .render import api, badges, calendar, favicon, hosting, jsonfeed
 from .render.feeds import render_feeds
-from .render.pages import render_pages
+from .render.pages import MarkdownConfig, render_pages
 from .render.uptime_html import page_extra as uptime_extra
 from .site import Site
 
 CSS_PATH = "assets/mkstatus.css"
+CSS_PARTS = ("mkstatus.css", "uptime.css")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,22 +32,31 @@ class Output:
     def is_page(self) -> bool:
         return self.path.endswith(".md")
 
+    def split_page(self) -> tuple[str, str]:
+        """A page's front matter (for MkDocs) and its finished HTML body."""
+        text = str(self.content)
+        end = text.index("\n---\n", 3) + len("\n---\n")
+        return text[:end], text[end:]
+
 
 Renderer = Callable[[Site], Iterable[tuple[str, str | bytes]]]
 
 
 def _asset(site: Site) -> list[tuple[str, bytes]]:
-    css = resources.files("mkstatus").joinpath("assets/mkstatus.css").read_bytes()
+    """One stylesheet, so a cold page view costs one request for all of our CSS."""
+    folder = resources.files("mkstatus").joinpath("assets")
+    css = b"".join(folder.joinpath(name).read_bytes() for name in CSS_PARTS)
     return [(CSS_PATH, css)]
 
 
 def generate(site: Site, page_extra: dict[str, Any] | None = None,
-             renderers: Sequence[tuple[str, Renderer]] = ()) -> list[Output]:
+             renderers: Sequence[tuple[str, Renderer]] = (),
+             markdown_config: MarkdownConfig | None = None) -> list[Output]:
     """Every file of the site that mkstatus makes, sorted, each path made once."""
     made: dict[str, Output] = {}
     stages: list[tuple[str, Renderer]] = [
-        ("pages", lambda s: render_pages(s, page_extra if page_extra is not None
-                                         else uptime_extra(s))),
+        ("pages", lambda s: render_pages(
+            s, page_extra if page_extra is not None else uptime_extra(s), markdown_config)),
         ("feeds", render_feeds),
         ("assets", _asset),
         ("api", api.render_api),
@@ -85,4 +95,6 @@ def head_html(site: Site) -> str:
             f'href="{base}history.rss">\n'
             f'<link rel="alternate" type="application/atom+xml" title="{name} (Atom)" '
             f'href="{base}history.atom">\n'
+            f'<link rel="alternate" type="application/feed+json" title="{name} (JSON Feed)" '
+            f'href="{base}history.json">\n'
             + favicon.link_tag(site))

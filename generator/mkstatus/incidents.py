@@ -15,6 +15,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import strictyaml as sy
 from .errors import Problem
+from .incident_rules import Draft as _Draft
+from .incident_rules import assemble as _assemble
 from .model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
@@ -23,8 +25,6 @@ from .model import (
     SiteConfig,
     Update,
 )
-from .incident_rules import Draft as _Draft
-from .incident_rules import assemble as _assemble
 from .suggest import did_you_mean
 from .times import TIME_RE, TimeError, parse_time
 
@@ -41,14 +41,25 @@ COMPONENTS_LINE_RE = re.compile(r"components?:[ \t]*(?P<list>.*)", re.IGNORECASE
 STATUS_CODES = [s.code for s in ComponentStatus]
 
 
+Parsed = tuple[Incident | None, list[Problem]]
+_cache: dict[tuple[str, int, int, str, tuple[str, ...], str], Parsed] = {}
+
+
 def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> tuple[
         list[Incident], list[Problem]]:
-    """Every incident under `directory`, sorted by id, and every problem found."""
+    """Every incident under `directory`, sorted by id, and every problem found.
+
+    `mkstatus serve` rebuilds after every edit; a file whose modification time and size
+    are unchanged (under the same components and timezone) is not parsed again.
+    """
+    global _cache
     incidents: list[Incident] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     if not directory.is_dir():
         return incidents, problems
+    fresh: dict[tuple[str, int, int, str, tuple[str, ...], str], Parsed] = {}
+    context = (tuple(c.id for c in config.components), str(config.timezone))
     for file in sorted(directory.rglob("*.md")):
         shown = _display(file, display_root)
         if file.stem in seen:
@@ -56,10 +67,14 @@ def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> t
                                     f"by {seen[file.stem]}"))
             continue
         seen[file.stem] = shown
-        incident, found = parse_incident(shown, file.stem, file.read_bytes(), config)
-        problems.extend(found)
-        if incident is not None:
-            incidents.append(incident)
+        stat = file.stat()
+        key = (str(file), stat.st_mtime_ns, stat.st_size, shown, *context)
+        parsed = _cache.get(key) or parse_incident(shown, file.stem, file.read_bytes(), config)
+        fresh[key] = parsed
+        problems.extend(parsed[1])
+        if parsed[0] is not None:
+            incidents.append(parsed[0])
+    _cache = fresh  # only what the folder holds now
     incidents.sort(key=lambda i: i.id)
     return incidents, problems
 

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from .errors import MkstatusError
 from .generate import CSS_PATH, generate, head_html
+from .render.pages import MarkdownConfig
 from .project import Project, load_project
 from .site import Site
 from .times import resolve_now
@@ -52,6 +53,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.site: Site | None = None
         self.site_name: str | None = None  # as written, before escaping for the theme
         self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
+        self.bodies: dict[str, str] = {}  # generated page -> its finished HTML
 
     def project(self, config: MkDocsConfig) -> Project:
         config_file = Path(config.config_file_path).resolve()
@@ -63,6 +65,11 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if CSS_PATH not in config.extra_css:
             config.extra_css.append(CSS_PATH)
+        # Our theme layer (a trimmed, accessible main.html) sits between the site's own
+        # custom_dir, which can still override it, and Material.
+        theme_dir = str(Path(__file__).parent / "theme")
+        if theme_dir not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
         # Material prints site_name unescaped; "Smith & Co" must stay valid HTML.
         self.site_name = config.site_name
         config.site_name = html.escape(config.site_name, quote=True)
@@ -75,7 +82,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             if site is None or site.now != now:
                 site = load_project(self.project(config), now)
             self.site = site
-            outputs = generate(site)
+            outputs = generate(site, markdown_config=MarkdownConfig(
+                tuple(config.markdown_extensions), dict(config.mdx_configs)))
         except MkstatusError as exc:
             raise PluginError(str(exc)) from None
         for warning in site.warnings:
@@ -83,6 +91,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         intro = files.get_file_from_path("index.md")
         if intro is not None:
             files.remove(intro)  # its text is the home page's introduction
+        self.bodies = {}
         for out in outputs:
             existing = files.get_file_from_path(out.path)
             if existing is not None:
@@ -90,9 +99,17 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                                   f"present in docs as {existing.abs_src_path}; remove one")
             inclusion = InclusionLevel.INCLUDED if out.path in IN_NAV or not out.is_page \
                 else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, out.path, content=out.content,
+            content = out.content
+            if out.is_page:
+                content, self.bodies[out.path] = out.split_page()
+            files.append(File.generated(config, out.path, content=content,
                                         inclusion=inclusion))
         return files
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        """Our pages arrive finished: MkDocs converted only their front matter."""
+        return self.bodies.get(page.file.src_uri, html)
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.site is None:

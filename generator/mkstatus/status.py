@@ -79,7 +79,7 @@ class View:
             change = dict(update.components).get(cid)
             if change is not None:
                 points.append((max(update.time, self.start), change))
-        out = []
+        out: list[tuple[datetime, datetime, ComponentStatus]] = []
         for (begin, status), (after, _) in zip(points, points[1:] + [(finish, None)],
                                                strict=True):
             end = min(after, finish)

@@ -10,6 +10,7 @@ so a coercion is reported instead of believed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NoReturn
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -166,5 +167,5 @@ def _shape(node: Node) -> str:
     return "empty value" if node.value == "" else repr(node.value)
 
 
-def _raise(line: int, col: int, message: str) -> str:
+def _raise(line: int, col: int, message: str) -> NoReturn:
     raise YamlProblem(line, col, message)

@@ -30,7 +30,8 @@ def load_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise TimeError(f"unknown timezone {name!r} (use an IANA name such as Europe/Paris)") from exc
+        raise TimeError(f"unknown timezone {name!r} "
+                        "(use an IANA name such as Europe/Paris)") from exc
 
 
 def parse_time(text: str, zone: tzinfo | None) -> datetime:

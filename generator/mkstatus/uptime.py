@@ -183,7 +183,7 @@ def declared_intervals(views: Iterable[View], cid: str, now: datetime
 
 def daily_latency(samples: Iterable[Sample], aggregates: Iterable[DayAggregate]
                   ) -> dict[str, list[LatencyDay]]:
-    """Per component and UTC day: p50/p95 per region, combined by sample-weighted mean.
+    """Per component and UTC day: p50/p95 per region, combined weighted by sample count.
 
     Per-region nearest-rank percentiles are what compaction keeps, so raw and compacted
     days give the same figures; failed samples have no meaningful latency and are skipped.
@@ -194,15 +194,17 @@ def daily_latency(samples: Iterable[Sample], aggregates: Iterable[DayAggregate]
             per.setdefault((a.component, a.day), []).append((a.count, a.latency_p50,
                                                               a.latency_p95))
     raw: dict[tuple[str, date, str], list[int]] = {}
+    counts: dict[tuple[str, date, str], int] = {}
     for s in samples:
+        key = (s.component, s.time.astimezone(UTC).date(), s.region)
+        counts[key] = counts.get(key, 0) + 1  # all samples, as aggregates count them
         if s.latency_ms is not None and not s.outcome.failed:
-            key = (s.component, s.time.astimezone(UTC).date(), s.region)
             raw.setdefault(key, []).append(s.latency_ms)
-    for (comp, day, _), values in raw.items():
+    for (comp, day, region), values in raw.items():
         values.sort()
         p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
         if p50 is not None and p95 is not None:
-            per.setdefault((comp, day), []).append((len(values), p50, p95))
+            per.setdefault((comp, day), []).append((counts[comp, day, region], p50, p95))
     out: dict[str, list[LatencyDay]] = {}
     for (comp, day), rows in sorted(per.items()):
         total = sum(n for n, _, _ in rows)

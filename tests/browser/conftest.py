@@ -13,7 +13,7 @@ import contextlib
 import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -87,6 +87,21 @@ class Served:
         return self.origin + self.state.paths()[page]
 
 
+def serve(site: Path) -> ThreadingHTTPServer:
+    """A static server for one built site on a free loopback port, in a daemon thread."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def build_and_serve(demo: Path, state: State, site: Path) -> tuple[ThreadingHTTPServer, Served]:
+    """Build the demo copy at the state's clock into `site` and serve it."""
+    mkstatus("build", "--now", state.now, "-d", str(site), cwd=demo, check=True)
+    server = serve(site)
+    return server, Served(state, site, f"http://127.0.0.1:{server.server_port}")
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Served]]:
     """Each state built once and served on its own loopback port for the whole session."""
@@ -94,13 +109,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Serve
     servers: list[ThreadingHTTPServer] = []
     out: dict[str, Served] = {}
     for state in STATES.values():
-        site = tmp_path_factory.mktemp(f"site-{state.name}")
-        mkstatus("build", "--now", state.now, "-d", str(site), cwd=demo, check=True)
-        handler = functools.partial(QuietHandler, directory=str(site))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server, out[state.name] = build_and_serve(
+            demo, state, tmp_path_factory.mktemp(f"site-{state.name}"))
         servers.append(server)
-        out[state.name] = Served(state, site, f"http://127.0.0.1:{server.server_port}")
     yield out
     for server in servers:
         server.shutdown()
@@ -133,14 +144,32 @@ class Visit:
     errors: list[str]  # console errors and uncaught exceptions
 
 
+@pytest.fixture(scope="session")
+def contexts(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Browser contexts shared by viewport, palette and JavaScript setting: making one
+    costs about as much as loading a page, and the suite loads about a hundred."""
+    made: dict[tuple[str, str, bool], Any] = {}
+
+    def get(viewport: str, palette: str, javascript: bool) -> Any:
+        key = (viewport, palette, javascript)
+        if key not in made:
+            made[key] = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=palette,
+                                            java_script_enabled=javascript,
+                                            service_workers="block")
+        return made[key]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
 @contextlib.contextmanager
-def visit(browser: Any, served: Served, page: str, viewport: str = "desktop",
+def visit(contexts: Callable[..., Any], served: Served, page: str, viewport: str = "desktop",
           palette: str = "light", javascript: bool = True) -> Iterator[Visit]:
     """Open one page the way a reader would, blocking and recording any request that
     leaves the local server: a status page must load while other services are down."""
-    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=palette,
-                                  java_script_enabled=javascript, service_workers="block")
-    seen = Visit(page=None, foreign=[], errors=[])
+    tab = contexts(viewport, palette, javascript).new_page()
+    seen = Visit(page=tab, foreign=[], errors=[])
 
     def route(r: Any) -> None:
         if r.request.url.startswith(served.origin + "/"):
@@ -149,13 +178,11 @@ def visit(browser: Any, served: Served, page: str, viewport: str = "desktop",
             seen.foreign.append(r.request.url)
             r.abort()
 
-    context.route("**/*", route)
-    tab = context.new_page()
+    tab.route("**/*", route)
     tab.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: seen.errors.append(str(e)))
-    tab.goto(served.url(page), wait_until="load")
-    seen.page = tab
     try:
+        tab.goto(served.url(page), wait_until="load")
         yield seen
     finally:
-        context.close()
+        tab.close()

@@ -17,20 +17,17 @@ from tests.browser.conftest import PAGES, PALETTES, STATES, VIEWPORTS, Served, v
 
 CASES = list(itertools.product(STATES, PAGES, VIEWPORTS, PALETTES))
 SITE_NAME = "Example Networks Status"
-# How far the content reaches past the viewport's right edge. Material hides horizontal
-# overflow on <html>, so a too-wide table or chart would be cut off, not scrollable; the
-# header is left out because Material parks its hidden second title off-screen on purpose.
-WIDEST = """() => Math.max(0, ...[...document.querySelectorAll('.md-main *, .md-tabs *')]
-  .filter(e => e.getClientRects().length)
-  .map(e => Math.ceil(e.getBoundingClientRect().right - innerWidth)))"""
+# How far the page reaches past the viewport's right edge. Material hides horizontal
+# overflow on <html>, so a too-wide table or chart would be cut off, not scrollable.
+WIDEST = "document.documentElement.scrollWidth - innerWidth"
 ICONS = {"operational": "✓", "outage": "✖", "maintenance": "⚙"}
 
 
 @pytest.mark.parametrize(("state", "page", "viewport", "palette"), CASES,
                          ids=["-".join(c) for c in CASES])
-def test_page_renders(browser: Any, served: dict[str, Served], screenshot_dir: Any,
+def test_page_renders(contexts: Any, served: dict[str, Served], screenshot_dir: Any,
                       state: str, page: str, viewport: str, palette: str) -> None:
-    with visit(browser, served[state], page, viewport, palette) as seen:
+    with visit(contexts, served[state], page, viewport, palette) as seen:
         tab = seen.page
         tab.screenshot(path=str(screenshot_dir / f"{state}-{page}-{viewport}-{palette}.png"),
                        full_page=True, animations="disabled")
@@ -47,7 +44,7 @@ NO_JS = list(itertools.product(STATES, PAGES))
 
 
 @pytest.mark.parametrize(("state", "page"), NO_JS, ids=["-".join(c) for c in NO_JS])
-def test_status_readable_without_javascript(browser: Any, served: dict[str, Served],
+def test_status_readable_without_javascript(contexts: Any, served: dict[str, Served],
                                             state: str, page: str) -> None:
     """Anxious readers on locked-down or failing browsers still get the status."""
     s = STATES[state]
@@ -56,7 +53,7 @@ def test_status_readable_without_javascript(browser: Any, served: dict[str, Serv
                 "incident": (".mks-incident-head .mks-ustatus", None),
                 "history": (".mks-history a", None)}
     selector, text = expected[page]
-    with visit(browser, served[state], page, javascript=False) as seen:
+    with visit(contexts, served[state], page, javascript=False) as seen:
         first = seen.page.locator(selector).first
         assert first.is_visible(), f"{selector} is not visible without JavaScript"
         content = first.inner_text().strip()
@@ -81,6 +78,9 @@ def test_title_and_favicon_carry_the_status(served: dict[str, Served], state: st
     svg = unquote(href.removeprefix("data:image/svg+xml,"))
     assert f"<title>{s.banner}</title>" in svg
     assert (served[state].root / "favicon.svg").read_text().strip() == svg.replace("'", '"')
+    updated = doc.find_class("mks-updated")[0].find(".//time")
+    assert updated.get("datetime").endswith("Z"), "machine-readable time must be absolute"
+    assert updated.text.endswith((" NZDT", " NZST")), "readers need the time zone"
 
 
 def test_favicon_shapes_differ() -> None:
@@ -89,3 +89,17 @@ def test_favicon_shapes_differ() -> None:
     shapes = [shape + glyph for shape, glyph in SHAPES.values()]
     assert len(set(shapes)) == len(shapes)
 
+
+
+def test_phone_menu_works_without_materials_bundle(contexts: Any,
+                                                   served: dict[str, Served]) -> None:
+    """The demo drops Material's JavaScript bundle (the plugin's theme/main.html); the phone menu
+    must still open, as Material's CSS drives it from a checkbox."""
+    with visit(contexts, served["outage"], "incident", "phone") as seen:
+        link = seen.page.locator(".md-sidebar--primary .md-nav__link", has_text="History")
+        assert link.bounding_box()["x"] < 0, "the menu is open before it was asked for"
+        seen.page.click(".md-header label[for=__drawer]")
+        seen.page.wait_for_function(
+            "() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().x >= 0")
+        assert link.bounding_box()["x"] >= 0
+        assert seen.errors == []

@@ -50,7 +50,7 @@ def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
 
 
 def render_feeds(site: Site) -> list[tuple[str, bytes]]:
-    html = _Html()
+    html = EntryHtml()
     files = _pair(site, "history", entries(site), "", html)
     for comp in site.config.components:
         files += _pair(site, f"components/{comp.id}/history", entries(site, comp.id),
@@ -58,7 +58,7 @@ def render_feeds(site: Site) -> list[tuple[str, bytes]]:
     return files
 
 
-class _Html:
+class EntryHtml:
     """Each update's Markdown converted once, however many feeds carry it."""
 
     def __init__(self) -> None:
@@ -73,8 +73,14 @@ class _Html:
         return self.done[key]
 
 
+def entry_title(item: Entry) -> str:
+    """Every feed format titles an update "<incident> — [Maintenance: ]<status>"."""
+    kind = "Maintenance: " if item.view.incident.kind is Kind.MAINTENANCE else ""
+    return clean(f"{item.view.incident.title} — {kind}{STATUS_LABELS[item.status]}")
+
+
 def _pair(site: Site, stem: str, items: list[Entry], suffix: str,
-          html: _Html) -> list[tuple[str, bytes]]:
+          html: EntryHtml) -> list[tuple[str, bytes]]:
     """One generator serves both formats; only the self link differs."""
     base = site.config.site_url
     fg = _generator(site, items, suffix, html)
@@ -87,7 +93,7 @@ def _pair(site: Site, stem: str, items: list[Entry], suffix: str,
     return [(stem + ".rss", rss), (stem + ".atom", fg.atom_str(pretty=True))]
 
 
-def _generator(site: Site, items: list[Entry], suffix: str, html: _Html) -> FeedGenerator:
+def _generator(site: Site, items: list[Entry], suffix: str, html: EntryHtml) -> FeedGenerator:
     base = site.config.site_url
     updated = (items[0].time if items else site.now).astimezone(UTC)
     fg = FeedGenerator()
@@ -107,13 +113,11 @@ def _generator(site: Site, items: list[Entry], suffix: str, html: _Html) -> Feed
 def _add(fg: FeedGenerator, base: str, item: Entry, content: str) -> None:
     incident = item.view.incident
     link = f"{base}incidents/{incident.id}/#{update_anchor(item.time)}"
-    label = STATUS_LABELS[item.status]
-    kind = "Maintenance" if incident.kind is Kind.MAINTENANCE else None
     entry = fg.add_entry(order="append")
     uri = tag_uri(base, incident.id, item.time)
     entry.id(uri)
     entry.guid(uri, permalink=False)
-    entry.title(clean(f"{incident.title} — {kind + ': ' if kind else ''}{label}"))
+    entry.title(entry_title(item))
     entry.link(href=link)
     entry.updated(item.time.astimezone(UTC))
     entry.published(item.time.astimezone(UTC))

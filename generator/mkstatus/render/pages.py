@@ -1,9 +1,11 @@
-"""The Markdown pages of the site: home, one per incident, history, one per component.
+"""The pages of the site: home, one per incident, history, one per component.
 
-Pages are Markdown with raw HTML blocks: every value we interpolate is HTML-escaped by
-Jinja2's autoescape and sits in a raw HTML block, where Markdown does not look; only
-committers' trusted Markdown (summaries, messages, postmortems) goes into `markdown`
-blocks. Page titles are escaped too, because Material prints `page.meta.title` raw.
+Each page is YAML front matter (its title, for the theme) and a finished HTML body: every
+value we interpolate is HTML-escaped by Jinja2's autoescape, and committers' trusted
+Markdown (summaries, messages, postmortems) is converted here with the site's own
+Markdown extensions. MkDocs then only wraps the body in the theme: re-parsing thousands
+of HTML blocks through Python-Markdown cost more than the rest of the build. Page titles
+are escaped too, because Material prints `page.meta.title` raw.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 
+import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -24,7 +29,7 @@ from ..status import View
 from ..times import iso_utc, show, show_duration
 from ..xmltext import clean
 
-ICONS = {"none": "✓", "maintenance": "⚙", "minor": "!", "major": "⚠", "critical": "✖"}
+ICONS = {"none": "✓", "maintenance": "⚙", "minor": "⚠", "major": "⚠", "critical": "✖"}
 KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
                Kind.MAINTENANCE: "Scheduled maintenance"}
 
@@ -34,7 +39,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("mkstatus", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       undefined=StrictUndefined, finalize=_finalize)
-    env.filters.update(iso=iso_utc, duration=show_duration, md=_trusted_markdown,
+    env.filters.update(iso=iso_utc, duration=show_duration,
                        ulabel=lambda code: STATUS_LABELS.get(code, code), slug=slug)
     return env
 
@@ -46,9 +51,45 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _trusted_markdown(text: str) -> Markup:
-    """Committers' Markdown goes in as is (it is trusted); control characters do not."""
-    return Markup(clean(text))
+DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code", "admonition", "attr_list")
+
+
+@dataclass(frozen=True)
+class MarkdownConfig:
+    """The site's Markdown settings (MkDocs' `markdown_extensions` and `mdx_configs`)."""
+
+    extensions: tuple[Any, ...] = DEFAULT_EXTENSIONS
+    configs: Mapping[str, Any] = field(default_factory=dict)
+
+    def converter(self) -> Converter:
+        return Converter(markdown.Markdown(extensions=list(self.extensions),
+                                          extension_configs=dict(self.configs)))
+
+
+class Converter:
+    """Committers' Markdown (trusted) to HTML; control characters are dropped.
+
+    Python-Markdown's cost is mostly per call, so a page's pieces are converted in one
+    call, separated by HTML comments, and split again; should a piece swallow a separator
+    (an unclosed code fence), each piece is converted on its own instead.
+    """
+
+    def __init__(self, engine: markdown.Markdown) -> None:
+        self.engine = engine
+
+    def __call__(self, text: str) -> Markup:
+        return Markup(self.engine.reset().convert(clean(text)))
+
+    def many(self, texts: list[str]) -> list[Markup]:
+        marks = [f"<!--mks-piece-{i}-->" for i in range(len(texts))]
+        joined = "\n\n".join(f"{mark}\n\n{clean(text)}" for mark, text in zip(
+            marks, texts, strict=True))
+        html_out = self.engine.reset().convert(joined)
+        parts = re.split(r"<!--mks-piece-(\d+)-->", html_out)
+        numbers = [int(n) for n in parts[1::2]]
+        if numbers != list(range(len(texts))):
+            return [self(text) for text in texts]
+        return [Markup(part.strip()) for part in parts[2::2]]
 
 
 def slug(text: str) -> str:
@@ -59,23 +100,27 @@ def update_anchor(moment: datetime) -> str:
     return "update-" + iso_utc(moment).replace(":", "").replace("-", "")
 
 
-def render_pages(site: Site, extra: dict[str, Any] | None = None) -> list[tuple[str, str]]:
-    """Every page as (src path in docs, Markdown text), in a stable order."""
+def render_pages(site: Site, extra: dict[str, Any] | None = None,
+                 markdown_config: MarkdownConfig | None = None) -> list[tuple[str, str]]:
+    """Every page as (src path in docs, front matter + HTML), in a stable order."""
     extra = extra or {}
     env = _environment()
+    convert = (markdown_config or MarkdownConfig()).converter()
+    env.filters["md"] = convert
     names = {c.id: c.name for c in site.config.components}
     zone = site.config.zone
     env.filters.update(show=lambda moment: show(moment, zone),
                        cname=lambda cid: names.get(cid, cid))
     pages = [("index.md", _home(env, site, extra))]
     incident_tpl = env.get_template("incident.md.j2")
-    pages += [(f"incidents/{v.id}.md", _incident(incident_tpl, site, v)) for v in site.views]
+    pages += [(f"incidents/{v.id}.md", _incident(incident_tpl, site, v, convert))
+              for v in site.views]
     pages.append(("history.md", _history(env, site, extra)))
     component_tpl = env.get_template("component.md.j2")
     by_component = _views_by_component(site)
     for comp in site.config.components:
         pages.append((f"components/{comp.id}.md", component_tpl.render(
-            c=comp, state=site.states[comp.id], now=site.now,
+            c=comp, state=site.states[comp.id], now=site.now, ind=site.indicator,
             items=by_component.get(comp.id, []),
             meta_title=_title(f"{comp.name}: {site.states[comp.id].status.label}"),
             probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
@@ -118,14 +163,21 @@ def _default_dict(values: dict[str, str]) -> dict[str, str]:
     return defaultdict(str, {k: Markup(clean(v)) for k, v in values.items()})
 
 
-def _incident(template: Any, site: Site, v: View) -> str:
-    timeline = [dict(time=u.time, status=u.status, message=u.message, auto=False,
-                     changes=u.components, anchor=update_anchor(u.time)) for u in v.updates]
+def _incident(template: Any, site: Site, v: View, convert: Converter) -> str:
+    incident = v.incident
+    html_pieces = convert.many([incident.summary, incident.postmortem,
+                                *(u.message for u in v.updates)])
+    summary, postmortem, messages = html_pieces[0], html_pieces[1], html_pieces[2:]
+    timeline = [dict(time=u.time, status=u.status, message=html, auto=False,
+                     changes=u.components, anchor=update_anchor(u.time))
+                for u, html in zip(v.updates, messages, strict=True)]
     timeline += [dict(time=t, status=s, message="", auto=True, changes=(),
                       anchor="auto-" + update_anchor(t)) for t, s in v.auto if t <= site.now]
-    timeline.sort(key=lambda e: e["time"], reverse=v.incident.newest_first)
+    timeline.sort(key=lambda e: e["time"], reverse=v.incident.newest_first)  # type: ignore[arg-type, return-value]  # values are datetimes
     affected = _affected(v)
     return template.render(v=v, now=site.now, timeline=timeline, affected=affected,
+                           ind=site.indicator,
+                           summary=summary, postmortem=postmortem,
                            kind_label=KIND_LABELS[v.kind], meta_title=_title(v.incident.title))
 
 
@@ -147,6 +199,7 @@ def _history(env: Environment, site: Site, extra: dict[str, Any]) -> str:
             continue
         months.setdefault(f"{v.start.astimezone(site.config.zone):%B %Y}", []).append(v)
     return env.get_template("history.md.j2").render(months=list(months.items()),
+                                                    ind=site.indicator, now=site.now,
                                                     extra_links=extra.get("links", []))
 
 

@@ -1,0 +1,152 @@
+"""Scale of the sample store: one year of 5-minute samples for 20 components.
+
+    python bench/samples_scale.py [--days 365] [--components 20] [--keep DIR] [--no-git]
+
+Writes ~2.1 million samples (one region) into a temporary folder, then measures, each
+in a fresh child process so peak memory (ru_maxrss) belongs to that step alone:
+
+- load + aggregate: everything a build does with samples (``project.load_probe_data`` and
+  ``uptime.site_uptime`` over 365 days): parse, runs, status, uptime, daily latency;
+- the same after ``compact --older-than 7`` (what a long-lived site would hold);
+- bytes per sample on disk, and in git after ``git gc`` (pack size).
+
+Prints figures; not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "generator"))
+
+from mkstatus.samples import Outcome, Sample, compact, day_dir, sample_line  # noqa: E402
+
+END = datetime(2026, 11, 22, tzinfo=UTC)
+STEP = timedelta(minutes=5)
+
+
+def write(root: Path, days: int, components: int) -> int:
+    """Realistic lines (latency, code, certificate expiry; 0.3% failures), one file a day."""
+    rng = random.Random(1)
+    cert = datetime(2027, 2, 1, tzinfo=UTC)
+    names = [f"component-{i:02d}" for i in range(components)]
+    count = 0
+    for d in range(days):
+        start = END - timedelta(days=days - d)
+        lines = []
+        for slot in range(288):
+            t = start + slot * STEP + timedelta(seconds=3)
+            for name in names:
+                bad = rng.random() < 0.003
+                s = Sample(t, name, "eu-west", Outcome.TIMEOUT if bad else Outcome.OK,
+                           None if bad else 200, None if bad else rng.randint(40, 400),
+                           None if bad else cert, "no response within 10 s" if bad else None)
+                lines.append(sample_line(s))
+        path = day_dir(root, start.date()) / "eu-west.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"".join(lines))
+        count += len(lines)
+    return count
+
+
+CHILD = """
+import json, resource, sys, time
+from datetime import datetime, UTC
+from pathlib import Path
+sys.path.insert(0, {gen!r})
+from mkstatus.model import Component, SiteConfig
+from mkstatus.probe_config import HttpProbe
+from mkstatus.project import Project, load_probe_data
+from mkstatus.uptime import site_uptime
+root = Path({root!r})
+comps = tuple(Component(f"component-{{i:02d}}", f"C{{i}}", None, "", i,
+              HttpProbe(url="https://x.example/")) for i in range({n}))
+config = SiteConfig("S", "https://s.example/", None, "", comps, history_days={days})
+project = Project(root.parent, root.parent / "mkdocs.yml", root.parent, "S", None,
+                  {{"samples_dir": root.name}})
+now = datetime.fromisoformat({now!r})
+t0 = time.perf_counter()
+verdicts, extras = load_probe_data(project, config, now)
+t1 = time.perf_counter()
+uptime = site_uptime(config, [], now, **extras["uptime_inputs"])
+t2 = time.perf_counter()
+print(json.dumps({{"load": t1 - t0, "uptime": t2 - t1,
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "days": len(next(iter(uptime.values())).days)}}))
+"""
+
+
+def measure(root: Path, components: int, days: int) -> dict[str, float]:
+    code = CHILD.format(gen=str(REPO / "generator"), root=str(root), n=components,
+                        days=days, now=END.isoformat())
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def file_bytes(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+def git_pack_bytes(root: Path) -> int:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "samples")
+    git("gc", "-q")
+    stats = dict(line.split(": ") for line in git("count-objects", "-v").splitlines())
+    return int(stats["size-pack"]) * 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--components", type=int, default=20)
+    parser.add_argument("--no-git", action="store_true")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="mkstatus-bench-"))
+    root = tmp / "samples"
+    try:
+        t0 = time.perf_counter()
+        n = write(root, args.days, args.components)
+        print(f"samples              {n:,} ({args.days} days x {args.components} components,"
+              f" every 5 min, 1 region); written in {time.perf_counter() - t0:.1f} s")
+        raw = file_bytes(root)
+        print(f"on disk (raw JSONL)  {raw:,} bytes = {raw / n:.1f} bytes/sample")
+        r = measure(root, args.components, args.days)
+        print(f"load raw             {r['load']:.1f} s load+runs+status+latency, "
+              f"{r['uptime']:.2f} s uptime ({r['days']} days); peak RSS {r['maxrss_mb']:.0f} MB")
+        if not args.no_git:
+            pack = git_pack_bytes(root)
+            print(f"in git (gc'd pack)   {pack:,} bytes = {pack / n:.1f} bytes/sample")
+            shutil.rmtree(root / ".git")
+        t0 = time.perf_counter()
+        report = compact(root, older_than_days=7, now=END, max_gap=3 * STEP)
+        done = file_bytes(root)
+        print(f"compact --older-than 7  {time.perf_counter() - t0:.1f} s, "
+              f"{report.files_compacted} files; now {done:,} bytes on disk")
+        r = measure(root, args.components, args.days)
+        print(f"load compacted       {r['load']:.2f} s load+runs+status+latency, "
+              f"{r['uptime']:.2f} s uptime; peak RSS {r['maxrss_mb']:.0f} MB")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"(bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}"
+          " MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Rebuild the README's screenshots (screenshots/*.png) from the demo in its three states.
+
+    .venv/bin/python -m tests.browser.readme_screenshots
+
+Committed images go stale silently, so they are made by this command rather than by
+hand: the home page in each state (desktop, light) and one phone in dark, each cropped to
+the first screen so a PNG stays well under 250 KB.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, STATES, VIEWPORTS, build_and_serve
+from tests.conftest import REPO, copy_demo
+
+OUT = REPO / "screenshots"
+SHOTS = [(f"home-{name}.png", name, "desktop", "light") for name in STATES] + [
+    ("home-outage-phone-dark.png", "outage", "phone", "dark")]
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = copy_demo(Path(tmp) / "demo")
+        served = {}
+        for state in STATES.values():
+            server, served[state.name] = build_and_serve(demo, state, Path(tmp) / state.name)
+        with sync_playwright() as pw:
+            browser: Any = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for filename, state_name, viewport, palette in SHOTS:
+                page = browser.new_page(viewport=VIEWPORTS[viewport], color_scheme=palette)
+                page.goto(served[state_name].url("home"), wait_until="load")
+                page.screenshot(path=str(OUT / filename), animations="disabled")
+                page.close()
+                size = (OUT / filename).stat().st_size
+                print(f"{OUT.relative_to(REPO) / filename}: {size // 1024} KB")
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()
