@@ -108,6 +108,18 @@ def make_site(root: Path, n: int, components: int, days: int) -> int:
     return write_samples(root, components, days) if days else 0
 
 
+def copy_demo(dest: Path) -> Path:
+    """The repo's demo site inputs, copied so a benchmark may change them."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "incidents", "docs", "overrides", "samples"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
 def make_floor(root: Path, pages: int, incidents: Path) -> None:
     """The engine's floor: plain MkDocs + Material rendering the same content as pages.
 
@@ -179,12 +191,7 @@ def main() -> None:
           f"{args.components} components, {args.days} days of samples, {date.today()}")
     if args.demo:
         with tempfile.TemporaryDirectory() as tmp:
-            for name in ("mkdocs.yml", "incidents", "docs", "overrides", "samples"):
-                src = REPO / name
-                if src.is_dir():
-                    shutil.copytree(src, Path(tmp) / name)
-                elif src.exists():
-                    shutil.copy2(src, Path(tmp) / name)
+            copy_demo(Path(tmp))
             mk = [str(Path(sys.executable).with_name("mkstatus")), "build", "--now",
                   NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
             seconds, peak = timed(mk, Path(tmp), env)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from build_scale import NOW, REPO, make_site
+from build_scale import NOW, copy_demo, make_site
 
 
 def free_port() -> int:
@@ -86,14 +85,7 @@ def main() -> None:
     print("| site                   | first build | edit shown (median) | (max) |")
     print("|------------------------|------------:|--------------------:|------:|")
     with tempfile.TemporaryDirectory(prefix="mkstatus-serve-") as tmp:
-        demo = Path(tmp) / "demo"
-        demo.mkdir()
-        for name in ("mkdocs.yml", "incidents", "docs", "overrides", "samples"):
-            src = REPO / name
-            if src.is_dir():
-                shutil.copytree(src, demo / name)
-            elif src.exists():
-                shutil.copy2(src, demo / name)
+        demo = copy_demo(Path(tmp) / "demo")
         measure(demo, demo / "incidents" / "2026-11-22-email-delivery-delays.md", "demo")
         for n in args.n:
             root = Path(tmp) / f"n{n}"

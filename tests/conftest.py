@@ -47,3 +47,27 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_demo(tmp_path_factory.mktemp("demo"))
     mkstatus("build", "--now", DEMO_NOW, "--strict", cwd=root, check=True)
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def demo(demo_site: Path) -> Path:
+    """The demo build under the short name the output tests use."""
+    return demo_site
+
+
+@pytest.fixture(scope="session")
+def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site in trouble (critical outage, cancelled and active maintenance...), built once."""
+    from .test_api import build_trouble
+
+    return build_trouble(tmp_path_factory)
+
+
+def require(what: str, present: bool) -> None:
+    """Skip when a test oracle is missing on a developer's machine; fail in CI."""
+    if present:
+        return
+    message = f"{what} is missing: run scripts/setup test"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

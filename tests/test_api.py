@@ -140,23 +140,12 @@ def trouble_files() -> dict[str, str]:
     return files
 
 
-@pytest.fixture(scope="session")
-def demo(demo_site: Path) -> Path:
-    """conftest's demo build (`--strict`, from a copy of the repo's inputs)."""
-    return demo_site
-
-
 def build_trouble(factory: pytest.TempPathFactory) -> Path:
     """The trouble scenario, built once per session whichever module asks first."""
     source = factory.getbasetemp() / "trouble-src"
     if not (source / "mkdocs.yml").exists():
         write_files(source, trouble_files())
     return build_site(factory, "trouble", source / "mkdocs.yml", TROUBLE_NOW)
-
-
-@pytest.fixture(scope="session")
-def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_trouble(tmp_path_factory)
 
 
 def load(site: Path, endpoint: str) -> dict[str, Any]:

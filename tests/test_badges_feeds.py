@@ -17,19 +17,11 @@ from mkstatus.render.hosting import IMMUTABLE, SHORT
 from mkstatus.site import compute
 from mkstatus.status import ProbeVerdict
 
-from .test_api import ATOM, build_trouble, load
+from .test_api import ATOM, load
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module")
-def demo(demo_site: Path) -> Path:
-    return demo_site
-
-
-@pytest.fixture(scope="module")
-def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_trouble(tmp_path_factory)
 
 
 def contrast(foreground: str, background: str) -> float:

@@ -11,17 +11,7 @@ import icalendar
 import pytest
 from mkstatus.render.calendar import escape, fold
 
-from .test_api import DEMO_NOW, build_site, build_trouble, demo_copy, load
-
-
-@pytest.fixture(scope="module")
-def demo(demo_site: Path) -> Path:
-    return demo_site
-
-
-@pytest.fixture(scope="module")
-def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_trouble(tmp_path_factory)
+from .test_api import DEMO_NOW, build_site, demo_copy, load
 
 
 def physical_lines(data: bytes) -> list[bytes]:

@@ -7,28 +7,16 @@ checker that stopped reporting fails here instead of passing silently.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import REPO
+from tests.conftest import REPO, require
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 FILTER = Path(__file__).parent / "vnu-filter.txt"
 PLANTED = ('<!doctype html><html lang="en"><head><title>t</title></head><body>'
            '<p><div>a div inside a paragraph</div></p></body></html>\n')
-
-
-def require(what: str, present: bool) -> None:
-    if present:
-        return
-    message = f"{what} is missing: run scripts/setup test"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def test_filter_holds_only_the_autocomplete_pattern() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, copy_demo, mkstatus
+from tests.conftest import REPO, copy_demo, mkstatus, require
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -58,16 +57,6 @@ STATES = {s.name: s for s in (
           "2026-11-08-database-upgrade", "dashboard", "Under maintenance"),
 )}
 PAGES = ("home", "incident", "history", "component")
-
-
-def require(what: str, present: bool) -> None:
-    """Skip when an oracle is missing on a developer's machine; fail in CI."""
-    if present:
-        return
-    message = f"{what} is missing: run scripts/setup test"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
