@@ -3,14 +3,21 @@
     python bench/probe_run.py [--endpoints 200] [--delay 1.0]
 
 Probes run concurrently, so the run should take about the slowest probe (1 s plus
-overhead), not the sum (200 s). Prints figures; not a test.
+overhead), not the sum (200 s). Memory per probe in flight is the peak of Python
+allocations (tracemalloc) during a second, untimed run, and the peak growth of the
+resident set (sampled every 5 ms) in that run, each divided by the number of endpoints: with every probe waiting on its slow server at once, that is
+what each in-flight probe holds (thread, socket, session, buffers). Prints figures; not a
+test.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import threading
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +28,29 @@ from mkstatus.probe_config import HttpProbe  # noqa: E402
 from mkstatus.probing import MAX_WORKERS, run_probes  # noqa: E402
 
 from tests.probe_servers import ROUTES, serving  # noqa: E402
+
+
+class _RssPeak:
+    """Highest resident set size above the starting one, sampled every 5 ms."""
+
+    def __init__(self) -> None:
+        self.start, self.peak, self.done = _rss(), 0, threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while not self.done.wait(0.005):
+            self.peak = max(self.peak, _rss() - self.start)
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def main() -> None:
@@ -39,6 +69,14 @@ def main() -> None:
         started = time.perf_counter()
         samples = run_probes(probes, region="bench", environ={}, now=lambda: datetime.now(UTC))
         wall = time.perf_counter() - started
+        # A second run for memory: tracemalloc slows allocation, so it is not timed.
+        rss = _RssPeak()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        run_probes(probes, region="bench", environ={}, now=lambda: datetime.now(UTC))
+        peak = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        rss_growth = rss.stop()
     outcomes: dict[str, int] = {}
     for s in samples:
         outcomes[s.outcome.value] = outcomes.get(s.outcome.value, 0) + 1
@@ -49,6 +87,10 @@ def main() -> None:
     print(f"sum of latencies     {sum(latencies) / 1000:.1f} s")
     print(f"slowest probe        {latencies[-1] / 1000:.2f} s")
     print(f"outcomes             {outcomes}")
+    n = max(args.endpoints, 1)
+    print(f"memory in flight     {peak / n / 1024:.0f} KB per probe by tracemalloc (peak"
+          f" {peak / 2**20:.1f} MB); RSS {rss_growth / n / 1024:.0f} KB per probe (peak"
+          f" growth {rss_growth / 2**20:.1f} MB, the loopback server's threads included)")
 
 
 if __name__ == "__main__":

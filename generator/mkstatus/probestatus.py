@@ -190,16 +190,21 @@ def cert_warnings(config: SiteConfig, samples: Iterable[Sample], now: datetime
     The latest sample that saw a certificate decides: a renewed certificate clears the
     warning at the next probe run.
     """
-    latest: dict[str, Sample] = {}
+    latest: dict[str, tuple[datetime, datetime]] = {}
     for s in samples:
         if s.cert_expires is not None and (s.component not in latest
-                                           or s.time >= latest[s.component].time):
-            latest[s.component] = s
+                                           or s.time >= latest[s.component][0]):
+            latest[s.component] = (s.time, s.cert_expires)
+    return expiring_certs(config, latest, now)
+
+
+def expiring_certs(config: SiteConfig, latest: Mapping[str, tuple[datetime, datetime]],
+                   now: datetime) -> dict[str, datetime]:
+    """``cert_warnings`` from each component's latest (sample time, certificate expiry)."""
     out: dict[str, datetime] = {}
     for comp in config.components:
-        sample = latest.get(comp.id)
+        seen = latest.get(comp.id)
         days = getattr(comp.probe, "tls_warn_days", 0)
-        if sample is not None and sample.cert_expires is not None and days and \
-                sample.cert_expires - now <= timedelta(days=days):
-            out[comp.id] = sample.cert_expires
+        if seen is not None and days and seen[1] - now <= timedelta(days=days):
+            out[comp.id] = seen[1]
     return out

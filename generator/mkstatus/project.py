@@ -17,8 +17,9 @@ from .config import parse_config, read_text
 from .errors import ValidationError
 from .incidents import load_incidents
 from .model import SiteConfig
-from .probestatus import cert_warnings, max_gap_for, probe_history
-from .samples import load_aggregates, load_samples, merge_runs, sample_runs
+from .probestatus import expiring_certs, max_gap_for, probe_history
+from .samples import load_aggregates, merge_runs
+from .samples_fast import summarize_samples
 from .site import Site, compute
 from .status import ProbeVerdict
 from .uptime import daily_latency, site_uptime
@@ -77,24 +78,25 @@ def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tupl
         dict[str, ProbeVerdict], dict[str, Any]]:
     """Read the samples of the last `history_days` (and a margin): verdicts, uptime inputs.
 
-    Samples are parsed once: runs (status, uptime), latency and certificates all come from
-    the same raw samples and compacted aggregates. Samples after `now` are ignored, so a
-    build with `--now` in the past shows what the page showed then.
+    Raw samples are read once, straight into what is needed (``samples_fast``): runs
+    (status, uptime), per-day latency and the latest certificates; compacted days add their
+    aggregates. Samples after `now` are ignored, so a build with `--now` in the past shows
+    what the page showed then.
     """
     since = now - timedelta(days=config.history_days + 2)
     gap = max_gap_for(config)
     warn = logging.getLogger("mkstatus.samples").warning
-    raw = [s for s in load_samples(project.samples_dir, since=since, warn=warn) if s.time <= now]
+    raw = summarize_samples(project.samples_dir, since=since, until=now, max_gap=gap,
+                            warn=warn)
     day = since.astimezone(UTC).date()
     aggs = [a for a in load_aggregates(project.samples_dir, since=day, warn=warn)
             if a.day <= now.astimezone(UTC).date()]
-    runs = merge_runs([r for a in aggs for r in a.runs] + sample_runs(raw, max_gap=gap),
-                      max_gap=gap)
+    runs = merge_runs([r for a in aggs for r in a.runs] + raw.runs, max_gap=gap)
     history = probe_history(config, runs, now)
     inputs = {"probe_timelines": {cid: h.timeline for cid, h in history.items()},
-              "latency": daily_latency(raw, aggs)}
+              "latency": daily_latency((), [*aggs, *raw.latency])}
     return ({cid: h.verdict for cid, h in history.items()},
-            {"uptime_inputs": inputs, "cert_expiry": cert_warnings(config, raw, now)})
+            {"uptime_inputs": inputs, "cert_expiry": expiring_certs(config, raw.certs, now)})
 
 
 def strip_front_matter(text: str) -> str:

@@ -1,0 +1,224 @@
+"""The fast sample reader gives exactly the reference answer, warnings included."""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from mkstatus import samples_fast
+from mkstatus.model import Component, SiteConfig
+from mkstatus.probe_config import HttpProbe
+from mkstatus.probestatus import cert_warnings, max_gap_for, probe_history
+from mkstatus.project import Project, load_probe_data
+from mkstatus.samples import (
+    Outcome,
+    Sample,
+    _parse_line,
+    append_samples,
+    compact,
+    load_aggregates,
+    load_samples,
+    merge_runs,
+    sample_line,
+    sample_runs,
+)
+from mkstatus.samples_fast import reference_summary, summarize_samples, summary_of
+from mkstatus.uptime import daily_latency
+
+START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
+GAP = timedelta(minutes=15)
+COMPONENTS = ("api", "web", "db")
+REGIONS = ("eu", "us", "ap")
+
+
+def _samples(seed: int = 7) -> list[Sample]:
+    """Four days, three regions, three components; millisecond times, outages, slowness,
+    probe gaps, certificates renewed mid-way, and an hour where one region is silent."""
+    rng = random.Random(seed)
+    out = []
+    for slot in range(4 * 288):
+        base = START + timedelta(minutes=5 * slot)
+        for region in REGIONS:
+            if region == "ap" and 300 <= slot < 320:
+                continue  # the runner was down: no data
+            for comp in COMPONENTS:
+                if rng.random() < 0.02:
+                    continue  # a missed run: small gaps
+                t = base + timedelta(milliseconds=rng.choice([0, rng.randrange(1, 4000)]))
+                roll = rng.random()
+                down = (comp == "db" and region != "us" and 500 <= slot < 530) or roll < 0.03
+                if down:
+                    outcome = rng.choice([Outcome.TIMEOUT, Outcome.HTTP_STATUS, Outcome.DNS])
+                    out.append(Sample(t, comp, region, outcome, 503 if roll < 0.01 else None,
+                                      rng.choice([None, 9000]), None, "no answer"))
+                    continue
+                outcome = Outcome.DEGRADED if roll < 0.08 else Outcome.OK
+                expires = datetime(2027, 1, 1 if slot < 700 else 3, tzinfo=UTC)
+                out.append(Sample(t, comp, region, outcome, 200, rng.randrange(20, 2000),
+                                  expires if comp != "db" else None))
+    return out
+
+
+def _store(root: Path) -> list[Sample]:
+    """The samples as a long-lived store sees them: appended, then damaged and merged."""
+    samples = _samples()
+    append_samples(root, samples)
+    eu20 = root / "2026/11/20/eu.jsonl"
+    lines = eu20.read_bytes().splitlines(keepends=True)
+    # A union merge: a clone's appends interleaved out of order, with repeated samples.
+    eu20.write_bytes(b"".join(lines[:400] + lines[600:700] + lines[400:650] + lines[700:]))
+    # A torn last line, an invalid line in the middle, a non-canonical but valid time,
+    # a `true` latency (accepted by the reference as an int) and a bracket in an error.
+    us19 = root / "2026/11/19/us.jsonl"
+    with us19.open("ab") as f:
+        f.write(b'{"t":"2026-11-19T23:59:59Z","c":"api","o":"o')
+    ap21 = root / "2026/11/21/ap.jsonl"
+    lines = ap21.read_bytes().splitlines(keepends=True)
+    lines[10:10] = [b'{"t":"2026-11-21T00:50:00Z","c":"api","o":"sideways"}\n',
+                    b'{"t":"2026-11-21 00:51:00Z","c":"web","o":"ok","l":5}\n',
+                    b'{"t":"2026-11-21T00:52:00Z","c":"web","o":"ok","l":true}\n']
+    ap21.write_bytes(b"".join(lines))
+    with (root / "2026/11/21/eu.jsonl").open("ab") as f:
+        f.write(sample_line(Sample(datetime(2026, 11, 21, 23, 59, tzinfo=UTC), "api", "eu",
+                                   Outcome.RESET, error="reset by [::1]:443")))
+    return samples
+
+
+def _reference(root: Path, since: datetime | None, until: datetime | None):  # noqa: ANN202
+    warnings: list[str] = []
+    return reference_summary(root, since=since, until=until, max_gap=GAP,
+                             warn=warnings.append), warnings
+
+
+def _fast(root: Path, since: datetime | None, until: datetime | None):  # noqa: ANN202
+    warnings: list[str] = []
+    return summarize_samples(root, since=since, until=until, max_gap=GAP,
+                             warn=warnings.append), warnings
+
+
+WINDOWS = [(None, None), (START + timedelta(hours=7, minutes=3), None),
+           (None, START + timedelta(days=2, hours=5, seconds=1)),
+           (START + timedelta(days=1, hours=3), START + timedelta(days=3, minutes=22))]
+
+
+@pytest.fixture
+def reference_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the day-files the fast path handed to the reference line reader."""
+    seen: list[str] = []
+    real = samples_fast._read_file
+
+    def spy(path: Path, region: str, warn: Callable[[str], None]) -> list[Sample]:
+        seen.append("/".join(path.parts[-4:]))
+        return real(path, region, warn)
+
+    monkeypatch.setattr(samples_fast, "_read_file", spy)
+    return seen
+
+
+@pytest.mark.parametrize(("since", "until"), WINDOWS)
+def test_fast_summary_equals_reference(tmp_path: Path, since: datetime | None,
+                                       until: datetime | None,
+                                       reference_reads: list[str]) -> None:
+    _store(tmp_path)
+    kept = (tmp_path / "2026/11/18/us.jsonl").read_bytes()
+    compact(tmp_path, older_than_days=2, now=START + timedelta(days=3))  # day 18
+    (tmp_path / "2026/11/18/us.jsonl").write_bytes(kept)  # a crash before the unlink
+    fast, fast_warnings = _fast(tmp_path, since, until)
+    ref, ref_warnings = _reference(tmp_path, since, until)
+    assert fast == ref
+    assert fast_warnings == ref_warnings
+    assert ref.runs and ref.latency and ref.certs  # the comparison is not vacuous
+    assert {r.state for r in ref.runs} == {"ok", "degraded", "failed"}
+    # Only the torn file and the one with invalid lines needed the reference reader; the
+    # merged, bracketed and compacted files did not.
+    torn = [] if since and since.day > 19 else ["2026/11/19/us.jsonl"]
+    assert reference_reads == [*torn, "2026/11/21/ap.jsonl"]
+    assert fast_warnings[0] == (f"{tmp_path}/2026/11/18/us.jsonl: day already compacted; "
+                                "raw samples ignored (run compact again)") or since
+
+
+def test_fast_summary_of_untouched_store_equals_sample_runs(
+        tmp_path: Path, reference_reads: list[str]) -> None:
+    samples = _samples(seed=11)
+    append_samples(tmp_path, samples)
+    fast, warnings = _fast(tmp_path, None, None)
+    assert warnings == [] and reference_reads == []
+    unique = load_samples(tmp_path, warn=warnings.append)
+    assert fast.runs == sample_runs(samples, max_gap=GAP) == sample_runs(unique, max_gap=GAP)
+    assert fast == summary_of(unique, max_gap=GAP)
+    assert {r.state for r in fast.runs} == {"ok", "degraded", "failed"}
+
+
+def test_torn_and_invalid_lines_warn_as_the_reference_does(
+        tmp_path: Path, reference_reads: list[str]) -> None:
+    _store(tmp_path)
+    fast, warnings = _fast(tmp_path, None, None)
+    assert reference_reads == ["2026/11/19/us.jsonl", "2026/11/21/ap.jsonl"]
+    assert (fast, warnings) == _reference(tmp_path, None, None)
+    assert [w.split(": ")[0] for w in warnings] == [
+        f"{tmp_path}/2026/11/19/us.jsonl:850", f"{tmp_path}/2026/11/21/ap.jsonl:11"]
+
+
+def test_sample_outside_its_day_file_falls_back_to_the_reference(tmp_path: Path) -> None:
+    append_samples(tmp_path, _samples()[:3000])
+    first = (tmp_path / "2026/11/18/eu.jsonl").read_bytes().split(b"\n")[0]
+    with (tmp_path / "2026/11/19/eu.jsonl").open("ab") as f:  # hand edits: yesterday's
+        f.write(b'{"t":"2026-11-18T23:01:00Z","c":"api","o":"timeout"}\n')  # samples in
+        f.write(first.replace(b'"o":"ok"', b'"o":"dns"') + b"\n")  # today's file
+    fast = _fast(tmp_path, None, None)
+    assert fast == _reference(tmp_path, None, None)
+    assert any(r.start == datetime(2026, 11, 18, 23, 1, tzinfo=UTC) and r.state == "failed"
+               for r in fast[0].runs)
+    kept = _parse_line(first, "eu")  # of two samples with one time, the first read wins
+    assert kept.outcome is not Outcome.DNS and any(
+        r.component == kept.component and r.region == "eu" and r.start <= kept.time <= r.end
+        and r.state != "failed" for r in fast[0].runs)
+
+
+def _old_load_probe_data(project: Project, config: SiteConfig, now: datetime):  # noqa: ANN202
+    """``project.load_probe_data`` before the fast path, kept as the reference."""
+    since = now - timedelta(days=config.history_days + 2)
+    gap = max_gap_for(config)
+    warn = logging.getLogger("mkstatus.samples").warning
+    raw = [s for s in load_samples(project.samples_dir, since=since, warn=warn) if s.time <= now]
+    day = since.astimezone(UTC).date()
+    aggs = [a for a in load_aggregates(project.samples_dir, since=day, warn=warn)
+            if a.day <= now.astimezone(UTC).date()]
+    runs = merge_runs([r for a in aggs for r in a.runs] + sample_runs(raw, max_gap=gap),
+                      max_gap=gap)
+    history = probe_history(config, runs, now)
+    inputs = {"probe_timelines": {cid: h.timeline for cid, h in history.items()},
+              "latency": daily_latency(raw, aggs)}
+    return ({cid: h.verdict for cid, h in history.items()},
+            {"uptime_inputs": inputs, "cert_expiry": cert_warnings(config, raw, now)})
+
+
+@pytest.mark.parametrize("now", [START + timedelta(days=3, hours=20, minutes=1),
+                                 START + timedelta(days=2, hours=1, minutes=31)])
+def test_load_probe_data_is_unchanged(tmp_path: Path, now: datetime,
+                                      caplog: pytest.LogCaptureFixture) -> None:
+    root = tmp_path / "samples"
+    _store(root)
+    compact(root, older_than_days=2, now=START + timedelta(days=3))
+    comps = tuple(Component(c, c.upper(), None, "", i, HttpProbe(
+        url="https://x.example/", tls_warn_days=60, down_after=2))
+        for i, c in enumerate(COMPONENTS))
+    config = SiteConfig("S", "https://s.example/", UTC, "", comps, history_days=2)
+    project = Project(tmp_path, tmp_path / "mkdocs.yml", tmp_path, "S", None,
+                      {"samples_dir": "samples"})
+    caplog.set_level(logging.WARNING, "mkstatus.samples")
+    old = _old_load_probe_data(project, config, now)
+    old_log = [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    new = load_probe_data(project, config, now)
+    assert new == old
+    assert [r.getMessage() for r in caplog.records] == old_log
+    verdicts, extras = new
+    assert set(verdicts) == set(COMPONENTS)
+    assert extras["uptime_inputs"]["latency"]["api"]
+    assert extras["cert_expiry"] and date(2027, 1, 1) <= min(
+        extras["cert_expiry"].values()).date()
