@@ -5,9 +5,9 @@
 Probes run concurrently, so the run should take about the slowest probe (1 s plus
 overhead), not the sum (200 s). Memory per probe in flight is the peak of Python
 allocations (tracemalloc) during a second, untimed run, and the peak growth of the
-resident set (sampled every 5 ms) in that run, each divided by the number of endpoints: with every probe waiting on its slow server at once, that is
-what each in-flight probe holds (thread, socket, session, buffers). Prints figures; not a
-test.
+resident set (sampled every 5 ms) in that run, each divided by the number of endpoints:
+with every probe waiting on its slow server at once, that is what each in-flight probe
+holds (thread, socket, session, buffers). Prints figures; not a test.
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "generator"))
 
-from mkstatus.samples import Outcome, Sample, compact, day_dir, sample_line  # noqa: E402
+from mkstatus.samples import Outcome, Sample, day_dir, sample_line  # noqa: E402
+from mkstatus.samples_compact import compact  # noqa: E402
 
 END = datetime(2026, 11, 22, tzinfo=UTC)
 STEP = timedelta(minutes=5)

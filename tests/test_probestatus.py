@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from mkstatus.model import Component, ComponentStatus, Impact, Incident, Kind, SiteConfig
 from mkstatus.probe_config import TcpProbe
 from mkstatus.probestatus import max_gap_for, probe_history
-from mkstatus.samples import Outcome, Sample, append_samples, compact, load_runs, sample_runs
+from mkstatus.samples import Outcome, Sample, append_samples, load_runs, sample_runs
+from mkstatus.samples_compact import compact
 from mkstatus.status import component_states, view
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from mkstatus.errors import ConfigError
 from mkstatus.probe_config import HttpProbe, Probe, TcpProbe
-from mkstatus.probing import classify, redact_url, run_probes, scrub
+from mkstatus.probe_errors import classify, redact_url, scrub
+from mkstatus.probing import run_probes
 from mkstatus.samples import Outcome, Sample, append_samples
 
 from .probe_servers import FaultServer, FullBacklog, refused_port, tls_contexts

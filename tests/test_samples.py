@@ -13,15 +13,14 @@ from mkstatus.errors import ConfigError
 from mkstatus.samples import (
     Outcome,
     Sample,
-    aggregate_day,
     append_samples,
-    compact,
     load_aggregates,
     load_runs,
     load_samples,
     sample_line,
     sample_runs,
 )
+from mkstatus.samples_compact import aggregate_day, compact
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 

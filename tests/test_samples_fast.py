@@ -19,13 +19,13 @@ from mkstatus.samples import (
     Sample,
     _parse_line,
     append_samples,
-    compact,
     load_aggregates,
     load_samples,
     merge_runs,
     sample_line,
     sample_runs,
 )
+from mkstatus.samples_compact import compact
 from mkstatus.samples_fast import reference_summary, summarize_samples, summary_of
 from mkstatus.uptime import daily_latency
 

@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from mkstatus.samples import Outcome, Sample, aggregate_day
+from mkstatus.samples import Outcome, Sample
+from mkstatus.samples_compact import aggregate_day
 from mkstatus.uptime import component_uptime, daily_latency, day_bounds
 
 NZ = ZoneInfo("Pacific/Auckland")

@@ -1,7 +1,7 @@
 """`mkstatus probe` and `mkstatus compact`: the command-line side of probes and samples.
 
 Adapter code only: options are parsed here, the work is `probing.run_probes`,
-`samples.append_samples` and `samples.compact`. A probe run exits 0 whatever the probes
+`samples.append_samples` and `samples_compact.compact`. A probe run exits 0 whatever the probes
 found (a red service is a result, not a failure of the job, and a failing exit code would
 stop a scheduled workflow before it commits the samples); only configuration and internal
 errors exit non-zero.
@@ -128,7 +128,7 @@ def compact(config_file: Path, now: str | None, older_than: int) -> None:
     from .commands import build_now
     from .probestatus import max_gap_for
     from .project import load_config
-    from .samples import compact as compact_samples
+    from .samples_compact import compact as compact_samples
 
     project = _project(config_file)
     config = load_config(project)

@@ -23,8 +23,8 @@ from mkdocs.structure.pages import Page
 
 from .errors import MkstatusError
 from .generate import CSS_PATH, generate, head_html
-from .render.pages import MarkdownConfig
 from .project import Project, load_project
+from .render.pages import MarkdownConfig
 from .site import Site
 from .times import resolve_now
 

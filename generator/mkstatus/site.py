@@ -7,7 +7,7 @@ written here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -101,5 +101,3 @@ def future_warnings(incidents: list[Incident], now: datetime,
                                    " is in the future: not published yet", warning=True))
     return sorted(out)
 
-
-Warn = Callable[[str], None]
