@@ -79,8 +79,8 @@ def test_probe_workflow(site: Path) -> None:
     job = flow["jobs"]["probe"]
     names = steps(job)
     order = [next(i for i, s in enumerate(names) if key in s) for key in (
-        "mkstatus probe", "pull -q --rebase", "mkstatus build", "actions/upload-pages-artifact",
-        "actions/deploy-pages")]
+        "mkstatus probe", "mkstatus compact --older-than 7", "pull -q --rebase",
+        "mkstatus build", "actions/upload-pages-artifact", "actions/deploy-pages")]
     assert order == sorted(order)  # probe, push, then build and deploy in the same job
     probe_step = next(s for s in job["steps"] if s.get("run") == "mkstatus probe")
     assert probe_step["env"] == {"STATUS_API_TOKEN": "${{ secrets.STATUS_API_TOKEN }}"}
