@@ -167,10 +167,10 @@ class Incident:
     draft: bool = False
     newest_first: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    component_ids: tuple[str, ...] = field(init=False, default=())  # every component named
 
-    @property
-    def component_ids(self) -> tuple[str, ...]:
+    def __post_init__(self) -> None:
         seen = dict.fromkeys(cid for cid, _ in self.components)
         for update in self.updates:
             seen.update(dict.fromkeys(cid for cid, _ in update.components))
-        return tuple(seen)
+        object.__setattr__(self, "component_ids", tuple(seen))

@@ -64,8 +64,8 @@ def render_api(site: Site) -> list[tuple[str, str]]:
     """Every /api/v2 endpoint as (path, JSON text)."""
     api = _Api(site)
     page = api.page()
-    incidents = [api.incident(v) for v in api.incident_views()]
-    maintenances = [api.incident(v) for v in api.maintenance_views()]
+    incidents = [api.incident(v) for v in _candidates(api.incident_views(), site.now)]
+    maintenances = [api.incident(v) for v in _candidates(api.maintenance_views(), site.now)]
     unresolved = [i for i in incidents if i["status"] in UNRESOLVED]
     upcoming = _by_schedule([m for m in maintenances if m["status"] == "scheduled"])
     active = _by_schedule([m for m in maintenances if m["status"] in ACTIVE])
@@ -87,6 +87,21 @@ def render_api(site: Site) -> list[tuple[str, str]]:
                                                "scheduled_maintenances": active},
     }
     return [(PREFIX + name, dumps(doc)) for name, doc in sorted(documents.items())]
+
+
+def _created(v: View, now: datetime) -> datetime:
+    return v.updates[0].time if v.updates else min(v.start, now)
+
+
+def _candidates(views: list[View], now: datetime) -> list[View]:
+    """Only what the endpoints can show: every unresolved item and the newest resolved
+    ones (ties kept), so a site with ten thousand incidents does not shape them all."""
+    closed = sorted((v for v in views if v.resolved_at is not None),
+                    key=lambda v: _created(v, now), reverse=True)
+    if len(closed) > INCIDENT_LIMIT:
+        cutoff = _created(closed[INCIDENT_LIMIT - 1], now)
+        closed = [v for v in closed if _created(v, now) >= cutoff]
+    return [v for v in views if v.resolved_at is None] + closed
 
 
 def _latest(items: list[Json]) -> list[Json]:
@@ -199,7 +214,7 @@ class _Api:
         status = CANCELLED_AS if v.status == "cancelled" else v.status
         iid = self.id("incident", v.id)
         monitoring = next((u.time for u in v.updates if u.status == "monitoring"), None)
-        created = v.updates[0].time if v.updates else min(v.start, self.site.now)
+        created = _created(v, self.site.now)
         out: Json = {
             "id": iid, "name": v.incident.title, "status": status,
             "created_at": iso_utc(created), "updated_at": iso_utc(self._updated(v)),

@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import markdown
@@ -34,13 +33,15 @@ KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
                Kind.MAINTENANCE: "Scheduled maintenance"}
 
 
-@cache
 def _environment() -> Environment:
+    """A fresh environment per build: its filters carry the site's zone and names, and a
+    cached one let one site's zone leak into the next site rendered in the process."""
     env = Environment(loader=PackageLoader("mkstatus", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       undefined=StrictUndefined, finalize=_finalize)
-    env.filters.update(iso=iso_utc, duration=show_duration,
-                       ulabel=lambda code: STATUS_LABELS.get(code, code), slug=slug)
+    env.globals["status_html"] = status_html
+    env.filters.update(iso=iso_utc, duration=show_duration, ustatus=ustatus_html,
+                       slug=slug)
     return env
 
 
@@ -92,6 +93,22 @@ class Converter:
         return [Markup(part.strip()) for part in parts[2::2]]
 
 
+def time_html(moment: datetime, zone: Any) -> Markup:
+    """An absolute time a person can read, and a machine too."""
+    return Markup('<time datetime="{}">{}</time>').format(iso_utc(moment), show(moment, zone))
+
+
+def ustatus_html(code: str) -> Markup:
+    return Markup('<span class="mks-ustatus mks-u-{}">{}</span>').format(
+        code, STATUS_LABELS.get(code, code))
+
+
+def status_html(code: str, label: str) -> Markup:
+    """A component status: the colour is the dot's, the meaning is the text's."""
+    return Markup('<span class="mks-status mks-s-{}"><span class="mks-dot" aria-hidden="true">'
+                  '</span>{}</span>').format(code, label)
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
@@ -110,7 +127,8 @@ def render_pages(site: Site, extra: dict[str, Any] | None = None,
     names = {c.id: c.name for c in site.config.components}
     zone = site.config.zone
     env.filters.update(show=lambda moment: show(moment, zone),
-                       cname=lambda cid: names.get(cid, cid))
+                       cname=lambda cid: names.get(cid, cid),
+                       t=lambda moment: time_html(moment, zone))
     pages = [("index.md", _home(env, site, extra))]
     incident_tpl = env.get_template("incident.md.j2")
     pages += [(f"incidents/{v.id}.md", _incident(incident_tpl, site, v, convert))
