@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -93,6 +93,18 @@ class Converter:
         return [Markup(part.strip()) for part in parts[2::2]]
 
 
+def _memo(func: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
+    """Per build: the same moments (`now` on every page) are formatted once."""
+    done: dict[Any, Markup] = {}
+
+    def cached(value: Any) -> Markup:
+        if value not in done:
+            done[value] = func(value)
+        return done[value]
+
+    return cached
+
+
 def time_html(moment: datetime, zone: Any) -> Markup:
     """An absolute time a person can read, and a machine too."""
     return Markup('<time datetime="{}">{}</time>').format(iso_utc(moment), show(moment, zone))
@@ -128,7 +140,7 @@ def render_pages(site: Site, extra: dict[str, Any] | None = None,
     zone = site.config.zone
     env.filters.update(show=lambda moment: show(moment, zone),
                        cname=lambda cid: names.get(cid, cid),
-                       t=lambda moment: time_html(moment, zone))
+                       t=_memo(lambda moment: time_html(moment, zone)))
     pages = [("index.md", _home(env, site, extra))]
     incident_tpl = env.get_template("incident.md.j2")
     pages += [(f"incidents/{v.id}.md", _incident(incident_tpl, site, v, convert))
