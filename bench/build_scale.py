@@ -3,12 +3,14 @@
 For each N it generates N realistic incidents (3-5 updates each, mixed components, one in
 eight a scheduled maintenance, some postmortems) and, optionally, D days of 5-minute probe
 samples for C components; builds them with `mkstatus build` in a subprocess; and builds the
-floor: a plain mkdocs-material site with the same number of pages (generated ones included)
-and the same settings as the demo (search off, short nav). Wall time and peak memory come
+floor: plain MkDocs + Material rendering the same content, each incident file as an ordinary
+Markdown page, padded with short pages to the same number of pages (generated ones included),
+with the same settings as the demo (search off, short nav). Wall time and peak memory come
 from the child process.
 
     .venv/bin/python bench/build_scale.py                       # N = 100, 1000
     .venv/bin/python bench/build_scale.py -n 100 1000 10000 --days 365 --components 20
+    .venv/bin/python bench/build_scale.py -n 1000 --days 365 --components 20 --compact-days 7
     .venv/bin/python bench/build_scale.py -n 100 --demo         # also time the demo site
 """
 
@@ -97,7 +99,8 @@ def write_samples(root: Path, components: int, days: int) -> int:
     return count
 
 
-def make_site(root: Path, n: int, components: int, days: int) -> int:
+def make_site(root: Path, n: int, components: int, days: int,
+              compact_days: int | None = None) -> int:
     (root / "docs").mkdir(parents=True)
     (root / "incidents").mkdir()
     (root / "mkdocs.yml").write_text(site_yaml(components, with_probes=days > 0))
@@ -105,7 +108,12 @@ def make_site(root: Path, n: int, components: int, days: int) -> int:
     for i in range(n):
         stem, text = incident_text(rng, i, components)
         (root / "incidents" / f"{stem}.md").write_text(text)
-    return write_samples(root, components, days) if days else 0
+    count = write_samples(root, components, days) if days else 0
+    if count and compact_days is not None:
+        from mkstatus.samples_compact import compact
+
+        compact(root / "samples", older_than_days=compact_days, now=NOW)
+    return count
 
 
 def copy_demo(dest: Path) -> Path:
@@ -160,10 +168,11 @@ def size_of(folder: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), sum(1 for p in files if p.suffix == ".html")
 
 
-def run(n: int, components: int, days: int, env: dict[str, str]) -> None:
+def run(n: int, components: int, days: int, env: dict[str, str],
+        compact_days: int | None) -> None:
     with tempfile.TemporaryDirectory(prefix="mkstatus-bench-") as tmp:
         root = Path(tmp) / "site-src"
-        samples = make_site(root, n, components, days)
+        samples = make_site(root, n, components, days, compact_days)
         mk = [str(Path(sys.executable).with_name("mkstatus")), "build", "--now",
               NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
         seconds, peak = timed(mk, root, env)
@@ -183,12 +192,17 @@ def main() -> None:
     parser.add_argument("-n", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--components", type=int, default=6)
     parser.add_argument("--days", type=int, default=0, help="days of 5-minute samples")
+    parser.add_argument("--compact-days", type=int, default=None, metavar="D",
+                        help="compact samples older than D days first, as the scheduled "
+                             "probe workflow does (7); default: every sample raw")
     parser.add_argument("--demo", action="store_true", help="also time the demo site")
     args = parser.parse_args()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SOURCE_DATE_EPOCH", None)
     print(f"mkstatus build vs plain mkdocs-material (floor), {os.cpu_count()} cores, "
-          f"{args.components} components, {args.days} days of samples, {date.today()}")
+          f"{args.components} components, {args.days} days of samples "
+          f"({'raw' if args.compact_days is None else f'raw for {args.compact_days} days'}),"
+          f" {date.today()}")
     if args.demo:
         with tempfile.TemporaryDirectory() as tmp:
             copy_demo(Path(tmp))
@@ -199,7 +213,7 @@ def main() -> None:
     print("|      N |   samples |  pages | mkstatus  |   peak    |  output   |  floor    | ratio |")
     print("|-------:|----------:|-------:|----------:|----------:|----------:|----------:|------:|")
     for n in args.n:
-        run(n, args.components, args.days, env)
+        run(n, args.components, args.days, env, args.compact_days)
 
 
 if __name__ == "__main__":

@@ -149,3 +149,48 @@ def test_compact_keeps_the_figures(tmp_path: Path, server: FaultServer) -> None:
     assert result.stdout.startswith("Compacted 1 day-file(s), 6 sample(s)")
     assert not list((root / "samples").rglob("*.jsonl"))
     assert len(list((root / "samples").rglob("*.runs.json"))) == 1
+
+
+CANARY = "S3CR3T-CANARY-E2E"
+
+
+def test_secret_never_reaches_output_samples_or_site(tmp_path: Path, server: FaultServer) -> None:
+    """A token in a header, the query string and the userinfo of every probe, through
+    healthy and faulty endpoints, then a build: it appears nowhere a person could see."""
+    refused = refused_port()
+    secret = "${MKS_TEST_TOKEN}"
+    probes = {"ok": server.url("/ok"), "down": server.url("/503"),
+              "hang": server.url("/silent"), "gone": f"http://127.0.0.1:{refused}/x"}
+    components = "".join(
+        f"""
+        - id: {name}
+          name: {name.title()}
+          probe:
+            url: "{url.replace("http://", f"http://user:{secret}@")}?key={secret}"
+            headers: {{Authorization: "Bearer {secret}"}}
+            timeout_s: 1"""
+        for name, url in probes.items())
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(f"""\
+site_name: Secret test
+site_url: https://status.example.com/
+theme: {{name: material, font: false}}
+plugins:
+  - mkstatus:
+      timezone: UTC
+      components:{components}
+""")
+    env = {**NO_PROXY_ENV, "MKS_TEST_TOKEN": CANARY}
+    outputs = [mkstatus("probe", cwd=tmp_path, env=env) for _ in range(2)]
+    assert all(r.returncode == 0 for r in outputs)
+    now = (datetime.now(UTC) + timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    outputs.append(mkstatus("build", "--now", now, cwd=tmp_path, env=env, check=True))
+    outcomes = {s["c"]: s["o"] for s in read_samples(tmp_path)}
+    assert outcomes == {"ok": "ok", "down": "http_status", "hang": "timeout",
+                        "gone": "refused"}
+    for result in outputs:
+        assert CANARY not in result.stdout + result.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name != "mkdocs.yml"]
+    assert any(p.suffix == ".html" for p in written)
+    for path in written:
+        assert CANARY.encode() not in path.read_bytes(), path

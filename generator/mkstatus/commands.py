@@ -129,18 +129,19 @@ def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
         staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX + target.name + "-",
                                         dir=target.parent))
         try:
-            _mkdocs_build(config_file, staging, site, strict)
+            _mkdocs_build(config, staging, site, strict)
             swap_in(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
-def _mkdocs_build(config_file: Path, staging: Path, site: Site, strict: bool) -> None:
+def _mkdocs_build(config: Any, staging: Path, site: Site, strict: bool) -> None:
+    """MkDocs builds into the staging folder, reusing the config and site already loaded."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    config = mkdocs_config(config_file, site_dir=str(staging), strict=strict)
+    config["site_dir"], config["strict"] = str(staging), strict
     plugin = config.plugins["mkstatus"]
     plugin.now, plugin.preloaded = site.now, site
     try:
