@@ -6,6 +6,7 @@ Renderers are the `stages` of `generate()`; each returns `(path, content)` pairs
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -89,8 +90,7 @@ def head_html(site: Site) -> str:
     """Links every page carries: the feeds, so readers and browsers find them, and the
     favicon that shows the current status in the tab."""
     base = site.config.site_url
-    name = site.config.site_name.replace("&", "&amp;").replace('"', "&quot;").replace(
-        "<", "&lt;")
+    name = html.escape(site.config.site_name, quote=True)
     return (f'<link rel="alternate" type="application/rss+xml" title="{name} (RSS)" '
             f'href="{base}history.rss">\n'
             f'<link rel="alternate" type="application/atom+xml" title="{name} (Atom)" '
