@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from .errors import MkstatusError
 from .incident_rules import ENDING
-from .incidents import COMPONENTS_LINE_RE, FENCE_RE, H2_RE, parse_incident
+from .incidents import COMPONENTS_LINE_RE, level2_headings, parse_incident
 from .model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
@@ -157,18 +157,12 @@ def _message_lines(message: str) -> list[str]:
     if COMPONENTS_LINE_RE.fullmatch(lines[0].strip()):
         raise EditError("the message starts with 'Components:', which would be read as "
                         "component changes: use --component id=status instead")
-    fence: str | None = None
-    for number, line in enumerate(lines, 1):
-        found = FENCE_RE.match(line)
-        if found:
-            marker = found["fence"]
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-        elif fence is None and H2_RE.fullmatch(line.rstrip()):
-            raise EditError(f"line {number} of the message is a level-2 heading ({line!r}), "
-                            "which would start a new update: use ### for headings")
+    headings, fence = level2_headings(lines)
+    if headings:
+        number, _ = headings[0]
+        raise EditError(f"line {number + 1} of the message is a level-2 heading "
+                        f"({lines[number]!r}), which would start a new update: use ### for "
+                        "headings")
     if fence is not None:
         raise EditError(f"the message opens a code fence {fence!r} it never closes")
     return lines
@@ -319,18 +313,7 @@ def _front_matter_end(lines: list[str]) -> int:
 
 
 def _h2_rows(lines: list[str]) -> list[int]:
-    rows, fence = [], None
-    for row in range(_front_matter_end(lines) + 1, len(lines)):
-        found = FENCE_RE.match(lines[row])
-        if found:
-            marker = found["fence"]
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-        elif fence is None and H2_RE.fullmatch(lines[row].rstrip()):
-            rows.append(row)
-    return rows
+    return [row for row, _ in level2_headings(lines, _front_matter_end(lines) + 1)[0]]
 
 
 def _same_timeline(old: Incident, new: Incident) -> bool:

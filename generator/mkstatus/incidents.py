@@ -205,9 +205,12 @@ def _read_components(draft: _Draft, node: Node) -> list[tuple[str, str | None, i
     return out
 
 
-def _body(draft: _Draft, lines: list[str], start: int) -> tuple[str, list[Update], str]:
-    """Split the Markdown body at its level-2 headings (outside code fences)."""
-    sections: list[tuple[int, str]] = []  # (line index, heading text)
+def level2_headings(lines: list[str], start: int = 0) -> tuple[list[tuple[int, str]],
+                                                                  str | None]:
+    """`## ` headings outside code fences, as (line index, text), and the fence left open
+    at the end (None when every fence closes). The parser and the editor share it, so an
+    edit can never create a heading the parser would read differently."""
+    headings: list[tuple[int, str]] = []
     fence: str | None = None
     for index in range(start, len(lines)):
         line = lines[index]
@@ -221,7 +224,13 @@ def _body(draft: _Draft, lines: list[str], start: int) -> tuple[str, list[Update
             continue
         heading = H2_RE.fullmatch(line.rstrip())
         if fence is None and heading:
-            sections.append((index, heading["text"]))
+            headings.append((index, heading["text"]))
+    return headings, fence
+
+
+def _body(draft: _Draft, lines: list[str], start: int) -> tuple[str, list[Update], str]:
+    """Split the Markdown body at its level-2 headings (outside code fences)."""
+    sections, _ = level2_headings(lines, start)
     ends = [i for i, _ in sections[1:]] + ([len(lines)] if sections else [])
     summary_end = sections[0][0] if sections else len(lines)
     summary = "\n".join(lines[start:summary_end]).strip()
