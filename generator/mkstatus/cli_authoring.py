@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .cli import config_option, user_errors
+from .cli import F, config_option, user_errors
 
 EDITOR_HINT = "# mkstatus: write the message above; lines starting with '# mkstatus:' are dropped."
 COMPONENT_HELP = "A component and its status, as api=major_outage (repeatable)."
@@ -188,17 +188,24 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
     click.echo(_shown(editing.update(path, shown, request, config, now)))
 
 
+def update_options(func: F) -> F:
+    """What `update` and `resolve` share: message, component changes, time, config."""
+    for option in reversed((
+            click.option("-m", "--message", default=None, help=MESSAGE_HELP),
+            click.option("-c", "--component", "components", multiple=True,
+                         metavar="ID=STATUS", help=COMPONENT_HELP),
+            click.option("--at", metavar="TIME", help=AT_HELP),
+            config_option, user_errors)):
+        func = option(func)
+    return func
+
+
 @click.command()
 @click.argument("ident", metavar="ID")
 @click.option("-s", "--status", default=None,
               help="New status (identified, monitoring...; in_progress, verifying... for "
                    "maintenance). Default: unchanged.")
-@click.option("-m", "--message", default=None, help=MESSAGE_HELP)
-@click.option("-c", "--component", "components", multiple=True, metavar="ID=STATUS",
-              help=COMPONENT_HELP)
-@click.option("--at", metavar="TIME", help=AT_HELP)
-@config_option
-@user_errors
+@update_options
 def update(ident: str, status: str | None, message: str | None, components: tuple[str, ...],
            at: str | None, config_file: Path) -> None:
     """Add a timestamped update to incident ID, in the file's own order.
@@ -214,12 +221,7 @@ def update(ident: str, status: str | None, message: str | None, components: tupl
 
 @click.command()
 @click.argument("ident", metavar="ID")
-@click.option("-m", "--message", default=None, help=MESSAGE_HELP)
-@click.option("-c", "--component", "components", multiple=True, metavar="ID=STATUS",
-              help=COMPONENT_HELP)
-@click.option("--at", metavar="TIME", help=AT_HELP)
-@config_option
-@user_errors
+@update_options
 def resolve(ident: str, message: str | None, components: tuple[str, ...], at: str | None,
             config_file: Path) -> None:
     """Add the final update to incident ID: Resolved (Completed for maintenance).
