@@ -26,3 +26,17 @@ def test_goldens_cover_pages_and_feeds() -> None:
              for p in (SCENARIOS / "basic" / "expected").rglob("*") if p.is_file()}
     assert {"index.md", "history.md", "history.atom", "history.rss",
             "incidents/2026-09-05-customers-cannot-browse.md"} <= files
+
+
+def test_one_stylesheet_carries_every_css_part() -> None:
+    """A cold page view costs one request for all of mkstatus' CSS."""
+    from importlib import resources
+
+    from mkstatus.generate import CSS_PARTS, CSS_PATH, _asset
+
+    folder = resources.files("mkstatus").joinpath("assets")
+    [(path, css)] = _asset(None)  # type: ignore[arg-type]
+    assert path == CSS_PATH
+    parts = [folder.joinpath(name).read_bytes() for name in CSS_PARTS]
+    assert CSS_PARTS == ("mkstatus.css", "uptime.css") and all(p in css for p in parts)
+    assert b".mks-banner" in css and b".mks-bars" in css
