@@ -17,6 +17,16 @@ NO_PROXY_ENV = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0
                 "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
 
 
+SITE_HEAD = """\
+site_name: Probe test
+site_url: https://status.example.com/
+theme: {name: material, font: false}
+plugins:
+  - mkstatus:
+      timezone: UTC
+      components:"""
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[FaultServer]:
     with serving() as s:
@@ -30,14 +40,7 @@ def write_site(root: Path, server: FaultServer, *, token_header: bool = False) -
     refused = refused_port()
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "incidents").mkdir(exist_ok=True)
-    (root / "mkdocs.yml").write_text(f"""\
-site_name: Probe test
-site_url: https://status.example.com/
-theme: {{name: material, font: false}}
-plugins:
-  - mkstatus:
-      timezone: UTC
-      components:
+    (root / "mkdocs.yml").write_text(SITE_HEAD + f"""
         - id: web
           name: Web
           probe:
@@ -171,15 +174,7 @@ def test_secret_never_reaches_output_samples_or_site(tmp_path: Path, server: Fau
             timeout_s: 1"""
         for name, url in probes.items())
     (tmp_path / "docs").mkdir()
-    (tmp_path / "mkdocs.yml").write_text(f"""\
-site_name: Secret test
-site_url: https://status.example.com/
-theme: {{name: material, font: false}}
-plugins:
-  - mkstatus:
-      timezone: UTC
-      components:{components}
-""")
+    (tmp_path / "mkdocs.yml").write_text(SITE_HEAD + components + "\n")
     env = {**NO_PROXY_ENV, "MKS_TEST_TOKEN": CANARY}
     outputs = [mkstatus("probe", cwd=tmp_path, env=env) for _ in range(2)]
     assert all(r.returncode == 0 for r in outputs)
