@@ -33,6 +33,11 @@ LEGEND = (("", "No downtime"), ("m", "Maintenance"), ("d", "Degraded"),
 CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 640, 190, 56, 8, 10, 30
 
 
+def uptime_text(value: float | None) -> str:
+    """"99.84% uptime", or plainly "no uptime data yet" (never "no data uptime")."""
+    return "no uptime data yet" if value is None else f"{fmt_pct(value)} uptime"
+
+
 def fmt_pct(value: float | None) -> str:
     """Two decimals, never rounding a day with downtime up to 100%."""
     if value is None:
@@ -90,14 +95,14 @@ def bars_html(name: str, figures: ComponentUptime, *, compact: bool) -> str:
     trouble = sum(1 for d in days if d.notes)
     grey = sum(1 for d in days if d.percent is None)
     total = dict(figures.windows).get(f"{len(days)} days", figures.windows[-1][1])
-    summary = (f"{name}: {fmt_pct(total)} uptime over the past {len(days)} days; "
+    summary = (f"{name}: {uptime_text(total)} over the past {len(days)} days; "
                f"{trouble} day(s) with incidents or detected problems"
                + (f", {grey} day(s) without data" if grey else "") + ".")
     size = " mks-bars-small" if compact else ""
     return (f'<div class="mks-uptime{size}"><div class="mks-bars" role="img" '
             f'aria-label="{escape(summary, quote=True)}">{"".join(spans)}</div>'
             f'<p class="mks-bars-axis"><span>{len(days)} days ago</span>'
-            f'<span>{fmt_pct(total)} uptime</span><span>Today</span></p></div>')
+            f'<span>{uptime_text(total)}</span><span>Today</span></p></div>')
 
 
 def legend_html() -> str:
