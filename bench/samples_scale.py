@@ -2,11 +2,14 @@
 
     python bench/samples_scale.py [--days 365] [--components 20] [--keep DIR] [--no-git]
 
-Writes ~2.1 million samples (one region) into a temporary folder, then measures, each
-in a fresh child process so peak memory (ru_maxrss) belongs to that step alone:
+Writes ~2.1 million samples (one region) into a temporary folder (or DIR/samples, reused
+when it exists), then measures, each in a fresh child process so peak memory (ru_maxrss)
+belongs to that step alone:
 
 - load + aggregate: everything a build does with samples (``project.load_probe_data`` and
   ``uptime.site_uptime`` over 365 days): parse, runs, status, uptime, daily latency;
+  cold (no sample cache: a fresh clone), in one process and with the default worker
+  processes, then warm (the sample cache of the previous run, unchanged files);
 - the same after ``compact --older-than 7`` (what a long-lived site would hold);
 - bytes per sample on disk, and in git after ``git gc`` (pack size).
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -62,7 +66,7 @@ def write(root: Path, days: int, components: int) -> int:
 
 
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from datetime import datetime, UTC
 from pathlib import Path
 sys.path.insert(0, {gen!r})
@@ -82,18 +86,38 @@ verdicts, extras = load_probe_data(project, config, now)
 t1 = time.perf_counter()
 uptime = site_uptime(config, [], now, **extras["uptime_inputs"])
 t2 = time.perf_counter()
-print(json.dumps({{"load": t1 - t0, "uptime": t2 - t1,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+rss = [resource.getrusage(who).ru_maxrss / 1024
+       for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+print(json.dumps({{"load": t1 - t0, "uptime": t2 - t1, "maxrss_mb": rss[0] + rss[1],
                   "days": len(next(iter(uptime.values())).days)}}))
 """
 
 
-def measure(root: Path, components: int, days: int) -> dict[str, float]:
+def measure(root: Path, components: int, days: int, cache: Path,
+            workers: str = "") -> dict[str, float]:
+    """One load in a fresh process, with the sample cache in ``cache``. Peak memory adds
+    the forked readers' peak to the parent's (an upper bound of the sum at any moment)."""
     code = CHILD.format(gen=str(REPO / "generator"), root=str(root), n=components,
                         days=days, now=END.isoformat())
+    env = {**os.environ, "MKSTATUS_CACHE_DIR": str(cache), "MKSTATUS_WORKERS": workers}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+                         check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(label: str, r: dict[str, float]) -> None:
+    print(f"{label:<32} {r['load']:5.2f} s load+runs+status+latency, {r['uptime']:.2f} s "
+          f"uptime ({r['days']} days); peak RSS {r['maxrss_mb']:.0f} MB", flush=True)
+
+
+def loads(root: Path, components: int, days: int, what: str) -> None:
+    """Cold in one process, cold with the default workers, then warm."""
+    with tempfile.TemporaryDirectory(prefix="mkstatus-cache-") as tmp:
+        report(f"load {what}, cold, 1 process",
+               measure(root, components, days, Path(tmp) / "one", "1"))
+        cache = Path(tmp) / "cache"
+        report(f"load {what}, cold", measure(root, components, days, cache))
+        report(f"load {what}, warm", measure(root, components, days, cache))
 
 
 def file_bytes(root: Path) -> int:
@@ -117,32 +141,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--components", type=int, default=20)
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="write the raw samples to DIR/samples and keep them (reused if "
+                             "present); compaction then works on a copy")
     parser.add_argument("--no-git", action="store_true")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="mkstatus-bench-"))
     root = tmp / "samples"
     try:
         t0 = time.perf_counter()
-        n = write(root, args.days, args.components)
-        print(f"samples              {n:,} ({args.days} days x {args.components} components,"
-              f" every 5 min, 1 region); written in {time.perf_counter() - t0:.1f} s")
+        source = args.keep / "samples" if args.keep else root
+        if args.keep and source.is_dir():
+            n = sum(p.read_bytes().count(b"\n") for p in source.rglob("*.jsonl"))
+            print(f"samples              {n:,} (reused from {source})")
+        else:
+            n = write(source, args.days, args.components)
+            print(f"samples              {n:,} ({args.days} days x {args.components} "
+                  f"components, every 5 min, 1 region); written in "
+                  f"{time.perf_counter() - t0:.1f} s")
+        if source != root:
+            shutil.copytree(source, root)
         raw = file_bytes(root)
         print(f"on disk (raw JSONL)  {raw:,} bytes = {raw / n:.1f} bytes/sample")
-        r = measure(root, args.components, args.days)
-        print(f"load raw             {r['load']:.1f} s load+runs+status+latency, "
-              f"{r['uptime']:.2f} s uptime ({r['days']} days); peak RSS {r['maxrss_mb']:.0f} MB")
+        loads(root, args.components, args.days, "raw")
         if not args.no_git:
             pack = git_pack_bytes(root)
             print(f"in git (gc'd pack)   {pack:,} bytes = {pack / n:.1f} bytes/sample")
             shutil.rmtree(root / ".git")
         t0 = time.perf_counter()
-        report = compact(root, older_than_days=7, now=END, max_gap=3 * STEP)
+        done_report = compact(root, older_than_days=7, now=END, max_gap=3 * STEP)
         done = file_bytes(root)
         print(f"compact --older-than 7  {time.perf_counter() - t0:.1f} s, "
-              f"{report.files_compacted} files; now {done:,} bytes on disk")
-        r = measure(root, args.components, args.days)
-        print(f"load compacted       {r['load']:.2f} s load+runs+status+latency, "
-              f"{r['uptime']:.2f} s uptime; peak RSS {r['maxrss_mb']:.0f} MB")
+              f"{done_report.files_compacted} files; now {done:,} bytes on disk")
+        loads(root, args.components, args.days, "compacted")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"(bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import random
+import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from mkstatus import samples_fast
@@ -222,3 +226,193 @@ def test_load_probe_data_is_unchanged(tmp_path: Path, now: datetime,
     assert extras["uptime_inputs"]["latency"]["api"]
     assert extras["cert_expiry"] and date(2027, 1, 1) <= min(
         extras["cert_expiry"].values()).date()
+
+
+# --- Reading in forked processes ------------------------------------------------------
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Read with three processes (two forked) however few files there are; returns the
+    pids of the children forked."""
+    monkeypatch.setattr(samples_fast, "_FILES_PER_WORKER", 1)
+    monkeypatch.setenv("MKSTATUS_WORKERS", "3")
+    # Forking is only done in a process without other threads; the children only read
+    # files, so the threads that earlier tests left in this process do not matter here.
+    monkeypatch.setattr(samples_fast, "threading", SimpleNamespace(active_count=lambda: 1))
+    pids: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(samples_fast.os, "fork", fork)
+    return pids
+
+
+@pytest.mark.parametrize(("since", "until"), WINDOWS)
+def test_forked_readers_give_the_reference_answer(tmp_path: Path, since: datetime | None,
+                                                  until: datetime | None,
+                                                  forked: list[int]) -> None:
+    _store(tmp_path)
+    fast = _fast(tmp_path, since, until)
+    assert len(forked) == 2
+    assert fast == _reference(tmp_path, since, until)
+    assert fast[1], "the damaged files' warnings come back from the children, in order"
+
+
+def test_a_reader_that_dies_leaves_its_share_to_the_parent(
+        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    _store(tmp_path)
+    monkeypatch.setattr(samples_fast, "_child", lambda *args: os._exit(3))
+    assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)
+    assert len(forked) == 2
+
+
+def test_sample_outside_its_day_in_a_forked_reader_falls_back(
+        tmp_path: Path, forked: list[int]) -> None:
+    append_samples(tmp_path, _samples()[:3000])
+    with (tmp_path / "2026/11/19/eu.jsonl").open("ab") as f:
+        f.write(b'{"t":"2026-11-18T23:01:00Z","c":"api","o":"timeout"}\n')
+    assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)
+    assert forked
+
+
+def test_no_fork_while_other_threads_run(tmp_path: Path, forked: list[int],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _store(tmp_path)
+    monkeypatch.setattr(samples_fast, "threading", threading)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)
+    finally:
+        stop.set()
+        other.join()
+    assert forked == []
+
+
+# --- The sample cache -----------------------------------------------------------------
+
+
+def _cached(root: Path, cache: Path, since: datetime | None = None,
+            until: datetime | None = None, gap: timedelta = GAP):  # noqa: ANN202
+    warnings: list[str] = []
+    return summarize_samples(root, since=since, until=until, max_gap=gap,
+                             warn=warnings.append, cache=cache), warnings
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the day-files parsed (not taken from the cache)."""
+    seen: list[str] = []
+    real = samples_fast._Reader.read
+
+    def spy(self: samples_fast._Reader, day: date, region: str, path: Path,
+            digest: bool) -> object:
+        seen.append("/".join(path.parts[-4:]))
+        return real(self, day, region, path, digest)
+
+    monkeypatch.setattr(samples_fast._Reader, "read", spy)
+    return seen
+
+
+@pytest.mark.parametrize(("since", "until"), WINDOWS)
+def test_cached_summary_equals_reference_cold_and_warm(
+        tmp_path: Path, since: datetime | None, until: datetime | None,
+        parsed: list[str]) -> None:
+    root, cache = tmp_path / "samples", tmp_path / "cache" / "samples.json"
+    _store(root)
+    reference = _reference(root, since, until)
+    assert _cached(root, cache, since, until) == reference
+    cold = list(parsed)
+    parsed.clear()
+    assert _cached(root, cache, since, until) == reference
+    assert len(parsed) <= len(cold)
+    # What is parsed again: files that warned (torn, invalid lines) and files whose day
+    # the window cuts; their warnings were printed again, in the same order.
+    damaged = {"2026/11/19/us.jsonl", "2026/11/21/ap.jsonl"}
+    for name in parsed:
+        day = datetime.strptime(name[:10], "%Y/%m/%d").replace(tzinfo=UTC)
+        cut = ((since is not None and day < since)
+               or (until is not None and day + timedelta(days=1) > until))
+        assert name in damaged or cut, name
+    if since is None and until is None:
+        assert sorted(parsed) == sorted(damaged) and len(cold) == 15
+
+
+def test_cache_sees_appends_and_same_size_rewrites(tmp_path: Path, parsed: list[str]) -> None:
+    root, cache = tmp_path / "samples", tmp_path / "cache.json"
+    append_samples(root, _samples()[:3000])
+    _cached(root, cache)
+    eu19 = root / "2026/11/19/eu.jsonl"
+    append_samples(root, [Sample(datetime(2026, 11, 19, 23, 59, tzinfo=UTC), "api", "eu",
+                                 Outcome.DNS)])
+    parsed.clear()
+    assert _cached(root, cache) == _reference(root, None, None)
+    assert parsed == ["2026/11/19/eu.jsonl"]
+    # The same size within the same clock tick: the entry was stored as "racy", so its
+    # content is compared, even when the modification time is put back.
+    stat = eu19.stat()
+    data = eu19.read_bytes()
+    eu19.write_bytes(data.replace(b'T23:59:00Z","c":"api"', b'T23:58:00Z","c":"api"'))
+    os.utime(eu19, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    parsed.clear()
+    fresh = _cached(root, cache)
+    assert fresh == _reference(root, None, None) and parsed == ["2026/11/19/eu.jsonl"]
+    assert any(r.start == datetime(2026, 11, 19, 23, 58, tzinfo=UTC) and r.state == "failed"
+               for r in fresh[0].runs)
+
+
+def test_cache_survives_new_modification_times(tmp_path: Path, parsed: list[str]) -> None:
+    """A fresh clone or a restored CI cache: every mtime differs, no content does."""
+    root, cache = tmp_path / "samples", tmp_path / "cache.json"
+    append_samples(root, _samples()[:3000])
+    files = sorted(root.rglob("*.jsonl"))
+    for i, path in enumerate(files):
+        os.utime(path, (1_700_000_000 + i, 1_700_000_000 + i))  # long ago: trusted
+    reference = _cached(root, cache)
+    doc = json.loads(cache.read_bytes())
+    assert all(e["mtime_ns"] is not None for e in doc["files"].values())
+    for path in files:
+        os.utime(path)
+    parsed.clear()
+    assert _cached(root, cache) == reference
+    assert parsed == []
+    assert all(e["mtime_ns"] is None for e in json.loads(cache.read_bytes())["files"].values())
+
+
+def test_cache_is_dropped_when_the_run_gap_changes(tmp_path: Path, parsed: list[str]) -> None:
+    root, cache = tmp_path / "samples", tmp_path / "cache.json"
+    append_samples(root, _samples()[:3000])
+    _cached(root, cache)
+    wide = timedelta(hours=2)
+    parsed.clear()
+    warnings: list[str] = []
+    expected = reference_summary(root, since=None, until=None, max_gap=wide,
+                                 warn=warnings.append)
+    assert _cached(root, cache, gap=wide) == (expected, [])
+    assert len(parsed) == len(list(root.rglob("*.jsonl")))
+    assert expected != _reference(root, None, None)[0]  # the gap does change the runs
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-shape", "unwritable"])
+def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+    root, cache = tmp_path / "samples", tmp_path / "cache" / "samples.json"
+    _store(root)
+    reference = _reference(root, None, None)
+    if damage == "unwritable":
+        (tmp_path / "cache").write_text("a file where the folder should be")
+        assert _cached(root, cache) == reference
+        return
+    _cached(root, cache)
+    text = cache.read_bytes()
+    cache.write_bytes({"garbage": b"\x00\xff not json", "truncated": text[: len(text) // 2],
+                       "wrong-shape": text.replace(b'"runs":[[', b'"runs":[[7,')}[damage])
+    assert _cached(root, cache) == reference
+    assert _cached(root, cache) == reference
+    json.loads(cache.read_bytes())  # rewritten whole

@@ -19,6 +19,7 @@ from .incidents import load_incidents
 from .model import SiteConfig
 from .probestatus import expiring_certs, max_gap_for, probe_history
 from .samples import load_aggregates, merge_runs
+from .samples_cache import cache_file
 from .samples_fast import summarize_samples
 from .site import Site, compute
 from .status import ProbeVerdict
@@ -80,14 +81,15 @@ def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tupl
 
     Raw samples are read once, straight into what is needed (``samples_fast``): runs
     (status, uptime), per-day latency and the latest certificates; compacted days add their
-    aggregates. Samples after `now` are ignored, so a build with `--now` in the past shows
-    what the page showed then.
+    aggregates. Day-files read by an earlier build come from the sample cache
+    (``samples_cache``) when their bytes are unchanged. Samples after `now` are ignored,
+    so a build with `--now` in the past shows what the page showed then.
     """
     since = now - timedelta(days=config.history_days + 2)
     gap = max_gap_for(config)
     warn = logging.getLogger("mkstatus.samples").warning
     raw = summarize_samples(project.samples_dir, since=since, until=now, max_gap=gap,
-                            warn=warn)
+                            warn=warn, cache=cache_file(project.root))
     day = since.astimezone(UTC).date()
     aggs = [a for a in load_aggregates(project.samples_dir, since=day, warn=warn)
             if a.day <= now.astimezone(UTC).date()]

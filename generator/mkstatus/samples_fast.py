@@ -33,8 +33,11 @@ The answer is *identical* to the reference (``reference_summary``: ``load_sample
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
+import threading
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +45,7 @@ from functools import cache
 from itertools import compress, repeat
 from operator import add, getitem, gt, is_not, itemgetter, lt, ne, sub
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .samples import (
     _RUNS_SUFFIX,
@@ -58,6 +61,7 @@ from .samples import (
     percentile,
     sample_runs,
 )
+from .samples_cache import FilePart, SampleCache, file_digest
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -69,6 +73,7 @@ _STATE_NAMES = ("ok", "degraded", "failed")
 _FRACTIONS = {"Z": 0, **{f".{ms:03d}Z": ms * 1000 for ms in range(1000)}}
 _PLAIN = frozenset({int, type(None)})
 _CERT_CACHE_LIMIT = 4096
+_FILES_PER_WORKER = 24
 
 Columns = tuple[list[int], Sequence[str], list[int], list[Any], list[datetime | None]]
 
@@ -93,11 +98,14 @@ class _OutOfDay(Exception):
 
 
 def summarize_samples(root: Path, *, since: datetime | None, until: datetime | None,
-                      max_gap: timedelta, warn: Callable[[str], None]) -> RawSummary:
-    """The fast path; same answer and warnings as ``reference_summary``."""
+                      max_gap: timedelta, warn: Callable[[str], None],
+                      cache: Path | None = None) -> RawSummary:
+    """The fast path; same answer and warnings as ``reference_summary``. With ``cache``
+    (a file, see ``samples_cache``), day-files read before are not parsed again."""
     held: list[str] = []  # emitted only if the fast path finishes (no restart)
+    store = None if cache is None else SampleCache(cache, root, max_gap // _US)
     try:
-        summary = _Scan(since, until, max_gap, held.append).run(root)
+        summary = _Scan(since, until, max_gap, held.append, store).run(root)
     except _OutOfDay:
         return reference_summary(root, since=since, until=until, max_gap=max_gap, warn=warn)
     for message in held:
@@ -157,31 +165,60 @@ def _seconds_of_day() -> dict[str, int]:
             for h in range(24) for m in range(60) for s in range(60)}
 
 
+@dataclass(slots=True)
+class _Parsed:
+    """A day-file read by a ``_Reader``: its part, its warnings, and what the cache keys
+    on (size, modification time before the read, digest when asked for)."""
+
+    part: FilePart
+    warnings: list[str]
+    size: int
+    mtime_ns: int
+    digest: str | None
+
+
 class _Scan:
-    """One pass over the day-files; per (component, region): runs, latency rows, cert."""
+    """One pass over the day-files; per (component, region): runs, latency rows, cert.
+
+    Files whose whole day lies in the window come from the cache when it has them; the
+    others are read by ``_Reader``s, in worker processes when there are many (a cold
+    cache: a fresh clone, the first build of a year of samples).
+    """
 
     def __init__(self, since: datetime | None, until: datetime | None, max_gap: timedelta,
-                 warn: Callable[[str], None]) -> None:
+                 warn: Callable[[str], None], cache: SampleCache | None = None) -> None:
         self.since = since.astimezone(UTC) if since else None
         self.lo = _to_us(since) if since else None
         self.hi = _to_us(until) if until else None
-        self.gap = max_gap // _US
         self.max_gap = max_gap
         self.warn = warn
+        self.cache = cache
         self.runs: list[Run] = []
         self.rows: list[DayAggregate] = []
         self.certs: dict[tuple[str, str], tuple[int, datetime]] = {}
-        self.cert_cache: dict[object, datetime | None] = {None: None}
 
     def run(self, root: Path) -> RawSummary:
+        items: list[str | tuple[date, str, Path]] = []  # a warning, or a file to read
         for day, d in _day_files(root, self.since.date() if self.since else None):
             for path in sorted(d.glob("*.jsonl")):
                 region = path.stem
                 if (d / f"{region}{_RUNS_SUFFIX}").exists():
-                    self.warn(f"{path}: day already compacted; raw samples ignored "
-                              "(run compact again)")
-                    continue
-                self._file(day, region, self._columns(path, day, region))
+                    items.append(f"{path}: day already compacted; raw samples ignored "
+                                 "(run compact again)")
+                else:
+                    items.append((day, region, path))
+        parts = self._parts([i for i in items if not isinstance(i, str)])
+        for item in items:
+            if isinstance(item, str):
+                self.warn(item)
+                continue
+            day, region, path = item
+            part, warnings = parts[path]
+            for message in warnings:
+                self.warn(message)
+            self._add(day, region, part)
+        if self.cache is not None:
+            self.cache.save()
         latest: dict[str, tuple[int, str, datetime]] = {}
         for (comp, region), (us, expires) in self.certs.items():
             if comp not in latest or (us, region) > latest[comp][:2]:
@@ -190,22 +227,160 @@ class _Scan:
         return RawSummary(merge_runs(self.runs, max_gap=self.max_gap), self.rows,
                           {c: (_from_us(us), x) for c, (us, _, x) in sorted(latest.items())})
 
-    def _columns(self, path: Path, day: date, region: str) -> Columns:
-        """A file's samples in file order as columns: time (µs), component, outcome
-        code, latency, certificate expiry. Any doubt: the reference reader decides."""
-        records = _parse_records(path.read_bytes())
+    def _parts(self, files: list[tuple[date, str, Path]]
+               ) -> dict[Path, tuple[FilePart, list[str]]]:
+        """Each file's part and warnings: from the cache when the file's whole day is
+        inside the window (so the window cuts nothing), else read (and then stored in the
+        cache if it warned of nothing)."""
+        out: dict[Path, tuple[FilePart, list[str]]] = {}
+        todo: list[tuple[date, str, Path, bool]] = []
+        for day, region, path in files:
+            start = _to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
+            whole = self.cache is not None and (
+                (self.lo is None or start >= self.lo)
+                and (self.hi is None or start + _DAY_US - 1 <= self.hi))
+            if whole and (part := self.cache.get(path)) is not None:  # type: ignore[union-attr]
+                out[path] = (part, [])
+            else:
+                todo.append((day, region, path, whole))
+        for (_, _, path, whole), parsed in zip(todo, self._read(todo), strict=True):
+            if whole and not parsed.warnings and parsed.digest is not None:
+                self.cache.put(path, parsed.size, parsed.mtime_ns,  # type: ignore[union-attr]
+                               parsed.digest, parsed.part)
+            out[path] = (parsed.part, parsed.warnings)
+        return out
+
+    def _read(self, todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
+        window = (self.lo, self.hi, self.max_gap // _US)
+        workers = _workers(len(todo))
+        if workers < 2:
+            return _read_files(window, todo)
+        return _read_forked(window, todo, workers)
+
+    def _add(self, day: date, region: str, part: FilePart) -> None:
+        self.runs += part.runs
+        self.rows += [DayAggregate(day, comp, region, count, p50, p95, ())
+                      for comp, count, p50, p95 in part.rows]
+        for comp, cert in part.certs.items():
+            self.certs[comp, region] = cert
+
+
+def _workers(files: int) -> int:
+    """Processes to read ``files`` day-files with: one per core and at least
+    ``_FILES_PER_WORKER`` files each, capped by ``$MKSTATUS_WORKERS`` (1: this process
+    only); one when this process runs other threads (``mkstatus serve``), which a fork
+    could catch holding a lock."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    cap = os.environ.get("MKSTATUS_WORKERS", "")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    limit = int(cap) if cap.isdigit() else (cores or 1)
+    return max(1, min(limit, files // _FILES_PER_WORKER))
+
+
+def _read_forked(window: tuple[int | None, int | None, int],
+                 todo: list[tuple[date, str, Path, bool]], workers: int) -> list[_Parsed]:
+    """``_read_files`` over ``todo`` split between this process and ``workers - 1`` forked
+    children, each sending its results back pickled through a pipe. A child that dies
+    without an answer leaves its share to this process; an exception in a child (say
+    ``_OutOfDay``) is raised here."""
+    shares = [todo[i::workers] for i in range(workers)]  # interleaved: days cost alike
+    children: list[tuple[int, int]] = []
+    try:
+        for share in shares[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child, which never returns
+                _child(read_end, write_end, window, share)
+            os.close(write_end)
+            children.append((pid, read_end))
+        results = [_read_files(window, shares[0])]
+        for share in shares[1:]:
+            pid, read_end = children.pop(0)
+            try:
+                with os.fdopen(read_end, "rb") as pipe:
+                    payload = pipe.read()
+            finally:
+                os.waitpid(pid, 0)
+            answer = pickle.loads(payload) if payload else None
+            if isinstance(answer, BaseException):
+                raise answer
+            results.append(answer if isinstance(answer, list) else _read_files(window, share))
+    finally:
+        for pid, read_end in children:  # only when an exception is on its way out
+            os.close(read_end)
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    out: list[_Parsed] = [None] * len(todo)  # type: ignore[list-item]
+    for i, result in enumerate(results):
+        out[i::workers] = result
+    return out
+
+
+def _child(read_end: int, write_end: int, window: tuple[int | None, int | None, int],
+           share: list[tuple[date, str, Path, bool]]) -> NoReturn:
+    """A forked reader: answer through the pipe, then leave without running anything of
+    the parent's (no atexit handlers, no flushing of inherited buffers)."""
+    try:
+        os.close(read_end)
+        try:
+            answer: object = _read_files(window, share)
+        except Exception as e:  # noqa: BLE001 - sent to the parent, which raises it
+            answer = e
+        try:
+            payload = pickle.dumps(answer)
+        except Exception:  # noqa: BLE001 - an unpicklable answer: the parent redoes it
+            payload = b""
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(0)
+
+
+def _read_files(window: tuple[int | None, int | None, int],
+                todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
+    """Read day-files (in a worker process or here); ``_OutOfDay`` propagates."""
+    reader = _Reader(*window)
+    return [reader.read(day, region, path, digest) for day, region, path, digest in todo]
+
+
+class _Reader:
+    """Reads one day-file at a time into a ``FilePart``: samples in [lo, hi] (µs),
+    runs cut at gaps above ``gap`` (µs)."""
+
+    def __init__(self, lo: int | None, hi: int | None, gap: int) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.gap = gap
+        self.warnings: list[str] = []
+        self.cert_cache: dict[object, datetime | None] = {None: None}
+
+    def read(self, day: date, region: str, path: Path, digest: bool) -> _Parsed:
+        mtime_ns = path.stat().st_mtime_ns
+        data = path.read_bytes()
+        self.warnings = []
+        part = self._file(region, self._columns(path, data, day, region))
+        return _Parsed(part, self.warnings, len(data), mtime_ns,
+                       file_digest(data) if digest else None)
+
+    def _columns(self, path: Path, data: bytes, day: date, region: str) -> Columns:
+        """A file's samples (``data``, read from ``path``) as columns, grouped by component
+        (sorted, in file order within each): time (µs), component, outcome code, latency,
+        certificate expiry. Any doubt: the reference reader decides."""
+        records = _parse_records(data)
         if records is not None:
             try:
-                return self._fast_columns(records, day)
+                return _grouped(self._fast_columns(records, day))
             except (TypeError, ValueError, KeyError, AttributeError):
                 pass
-        samples = _read_file(path, region, self.warn)
+        samples = _read_file(path, region, self.warnings.append)
         us = [_to_us(s.time) for s in samples]
         start = _to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
         if us and (min(us) < start or max(us) >= start + _DAY_US):
             raise _OutOfDay(path)
-        return (us, [s.component for s in samples], [_CODES[s.outcome.value] for s in samples],
-                [s.latency_ms for s in samples], [s.cert_expires for s in samples])
+        return _grouped((us, [s.component for s in samples],
+                         [_CODES[s.outcome.value] for s in samples],
+                         [s.latency_ms for s in samples], [s.cert_expires for s in samples]))
 
     def _fast_columns(self, records: list[Any], day: date) -> Columns:
         """Columns of canonical records; raises on anything ``_parse_line`` might see
@@ -238,23 +413,21 @@ class _Scan:
             cache[text] = _parse_time(text)
         return us, comps, codes, lat, list(map(cache.__getitem__, certs))
 
-    def _file(self, day: date, region: str, columns: Columns) -> None:
-        """Group a file's columns by component (stable) and summarize each group."""
-        n = len(columns[0])
-        if not n:
-            return
-        order = sorted(range(n), key=columns[1].__getitem__)
-        take = itemgetter(*order) if n > 1 else (lambda c: (c[0],))
-        us, _, codes, lat, certs = (take(c) for c in columns)
+    def _file(self, region: str, columns: Columns) -> FilePart:
+        """Summarize each component's group of a file's (grouped) columns."""
+        part = FilePart()
+        us, comps, codes, lat, certs = columns
         at = 0
-        for comp, k in sorted(Counter(columns[1]).items()):
-            self._group(day, comp, region, us[at:at + k], codes[at:at + k],
-                        lat[at:at + k], certs[at:at + k])
-            at += k
+        for comp in sorted(set(comps)):
+            end = bisect_right(comps, comp, at)
+            self._group(part, comp, region, us[at:end], codes[at:end], lat[at:end],
+                        certs[at:end])
+            at = end
+        return part
 
-    def _group(self, day: date, comp: str, region: str, us: tuple[int, ...],
-               codes: tuple[int, ...], lat: tuple[Any, ...],
-               certs: tuple[datetime | None, ...]) -> None:
+    def _group(self, part: FilePart, comp: str, region: str, us: Sequence[int],
+               codes: Sequence[int], lat: Sequence[Any],
+               certs: Sequence[datetime | None]) -> None:
         """One component's samples of one day-file, in file order."""
         if not all(map(lt, us, us[1:])):
             us, codes, lat, certs = _sort_unique(us, codes, lat, certs)
@@ -264,17 +437,27 @@ class _Scan:
             return
         us, codes, lat, certs = us[lo:hi], codes[lo:hi], lat[lo:hi], certs[lo:hi]
         states = bytes(codes).translate(_STATE)
-        self.runs += _runs(comp, region, us, codes, states, self.gap)
+        part.runs += _runs(comp, region, us, codes, states, self.gap)
         values = list(compress(lat, map(ne, states, repeat(2)))) if 2 in states else list(lat)
         if None in values:
             values = list(compress(values, map(is_not, values, repeat(None))))
         values.sort()
-        self.rows.append(_latency_row(day, comp, region, len(us), values))
+        part.rows.append((comp, len(us), percentile(values, 0.5), percentile(values, 0.95)))
         if certs.count(None) != len(certs):
             i = len(certs) - 1
             while certs[i] is None:
                 i -= 1
-            self.certs[comp, region] = (us[i], certs[i])  # type: ignore[assignment]
+            part.certs[comp] = (us[i], certs[i])  # type: ignore[assignment]
+
+
+def _grouped(columns: Columns) -> Columns:
+    """Columns in file order -> grouped by component: sorted by component, stable (so in
+    file order within each)."""
+    n = len(columns[0])
+    if n < 2:
+        return columns
+    take = itemgetter(*sorted(range(n), key=columns[1].__getitem__))
+    return tuple(take(c) for c in columns)  # type: ignore[return-value]
 
 
 def _parse_records(data: bytes) -> list[Any] | None:
@@ -296,7 +479,7 @@ def _parse_records(data: bytes) -> list[Any] | None:
     return records if isinstance(records, list) and len(records) == lines else None
 
 
-def _sort_unique(us: tuple[int, ...], *cols: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+def _sort_unique(us: Sequence[int], *cols: Sequence[Any]) -> tuple[Sequence[Any], ...]:
     """Sort by time, keeping the first (in file order) of samples with the same time."""
     order = sorted(range(len(us)), key=us.__getitem__)
     keep = [i for j, i in enumerate(order) if j == 0 or us[i] != us[order[j - 1]]]
@@ -304,7 +487,7 @@ def _sort_unique(us: tuple[int, ...], *cols: tuple[Any, ...]) -> tuple[tuple[Any
     return tuple(take(c) for c in (us, *cols))
 
 
-def _runs(comp: str, region: str, us: tuple[int, ...], codes: tuple[int, ...],
+def _runs(comp: str, region: str, us: Sequence[int], codes: Sequence[int],
           states: bytes, gap: int) -> list[Run]:
     """``sample_runs`` over one sorted, duplicate-free group: cut where the state changes
     or the gap to the previous sample exceeds ``gap``."""

@@ -1,0 +1,188 @@
+"""A derived cache of what each raw day-file of samples reduces to, kept between builds.
+
+A build reads the last ~92 days of samples, and all but today's file are unchanged since
+the previous build: re-parsing them is most of the sample cost (a year of 5-minute samples
+for 20 components is 2.1 million lines). ``summarize_samples`` reduces a day-file to a
+``FilePart`` — its runs, one latency row per component and its latest certificate per
+component — and this module keeps those parts in one JSON file, by default
+``.mkstatus-cache/samples.json`` next to ``mkdocs.yml`` (never committed; ``mkstatus
+init`` ignores it in git; ``$MKSTATUS_CACHE_DIR`` moves it, ``off`` disables it).
+
+An entry is used only when it provably describes the file's current bytes:
+
+- the same size and modification time (nanoseconds) as when it was stored, unless that
+  time was within ``_RACY_NS`` of the moment it was stored: a file written again in the
+  same clock tick could keep both (git's "racily clean" problem), so such an entry is
+  checked by content instead;
+- otherwise the same size and the same BLAKE2b digest of the bytes (a fresh ``git clone``
+  or a CI cache restore changes every modification time, not the content).
+
+The whole cache is dropped when the mkstatus version, the cache format or the run gap
+(``max_gap``, which shapes runs) differs. Only files whose whole UTC day lies inside the
+requested window are cached, and never a file that needed a warning (torn or invalid
+lines): those are read every time, so their warnings are printed every time. The cache is
+written atomically (temporary file, rename); a cache that cannot be read or written is
+ignored — it is derived data, and the samples stay the only record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .samples import Outcome, Run, _loads
+
+FORMAT = 1
+_RACY_NS = 2_000_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class FilePart:
+    """One raw day-file, reduced: runs (time order per component), per-component latency
+    rows ``(component, count, p50, p95)`` and latest certificate ``component ->
+    (time in µs, expiry)``."""
+
+    runs: list[Run] = field(default_factory=list)
+    rows: list[tuple[str, int, int | None, int | None]] = field(default_factory=list)
+    certs: dict[str, tuple[int, datetime]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class CacheStats:
+    """What one read did: entries used (``hashed`` of them after a content check), files
+    parsed and stored."""
+
+    hits: int = 0
+    hashed: int = 0
+    stored: int = 0
+
+
+def cache_file(project_root: Path) -> Path | None:
+    """Where a site's sample cache lives, or None when ``$MKSTATUS_CACHE_DIR=off``."""
+    where = os.environ.get("MKSTATUS_CACHE_DIR", "")
+    if where.lower() == "off":
+        return None
+    base = Path(where) if where else project_root / ".mkstatus-cache"
+    return base / "samples.json"
+
+
+class SampleCache:
+    """The entries of one cache file, for samples under ``root``, read with ``gap_us``."""
+
+    def __init__(self, path: Path, root: Path, gap_us: int) -> None:
+        self.path = path
+        self.root = root
+        self.gap_us = gap_us
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        self.stats = CacheStats()
+        try:
+            doc = _loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if (isinstance(doc, dict) and doc.get("format") == FORMAT
+                and doc.get("mkstatus") == __version__ and doc.get("gap_us") == gap_us
+                and isinstance(doc.get("files"), dict)):
+            self.entries = doc["files"]
+
+    def _key(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def get(self, path: Path) -> FilePart | None:
+        """The part stored for ``path`` if it describes the file's current bytes."""
+        entry = self.entries.get(self._key(path))
+        if not isinstance(entry, dict):
+            return None
+        try:
+            st = path.stat()
+            if entry["size"] != st.st_size:
+                return None
+            if entry["mtime_ns"] != st.st_mtime_ns:
+                if entry["blake2b"] != file_digest(path.read_bytes()):
+                    return None
+                entry["mtime_ns"] = _trusted_mtime(st.st_mtime_ns)
+                self.changed = True
+                self.stats.hashed += 1
+            part = _decode(entry, path.stem)
+        except (OSError, KeyError, TypeError, ValueError, IndexError):
+            return None
+        self.stats.hits += 1
+        return part
+
+    def put(self, path: Path, size: int, mtime_ns: int, digest: str, part: FilePart) -> None:
+        """Store the part of the bytes read from ``path``: their size and
+        ``file_digest``, and the file's modification time before they were read."""
+        self.entries[self._key(path)] = {
+            "size": size, "mtime_ns": _trusted_mtime(mtime_ns), "blake2b": digest,
+            **_encode(part)}
+        self.changed = True
+        self.stats.stored += 1
+
+    def save(self) -> None:
+        """Write the cache if anything changed, dropping entries of files now gone
+        (compacted or deleted). Failures are ignored: the cache is only derived data."""
+        if not self.changed:
+            return
+        files = {k: v for k, v in sorted(self.entries.items()) if (self.root / k).is_file()}
+        doc = {"format": FORMAT, "mkstatus": __version__, "gap_us": self.gap_us,
+               "files": files}
+        data = json.dumps(doc, separators=(",", ":")).encode()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".samples.",
+                                       suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+        self.changed = False
+
+
+def file_digest(data: bytes) -> str:
+    """What the cache compares when modification times differ."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _trusted_mtime(mtime_ns: int) -> int | None:
+    """The modification time to compare later, or None (compare content) when the file
+    changed so recently that another write in the same clock tick could go unseen."""
+    return None if time.time_ns() - mtime_ns < _RACY_NS else mtime_ns
+
+
+def _us(t: datetime) -> int:
+    return (t - _EPOCH) // timedelta(microseconds=1)
+
+
+def _time(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def _encode(part: FilePart) -> dict[str, Any]:
+    return {
+        "runs": [[r.component, r.state, _us(r.start), _us(r.end), r.count, r.outcome.value]
+                 for r in part.runs],
+        "rows": [list(row) for row in part.rows],
+        "certs": [[comp, us, _us(expires)] for comp, (us, expires) in part.certs.items()],
+    }
+
+
+def _decode(entry: dict[str, Any], region: str) -> FilePart:
+    runs = [Run(comp, region, state, _time(start), _time(end), count, Outcome(outcome))
+            for comp, state, start, end, count, outcome in entry["runs"]]
+    rows = [(comp, count, p50, p95) for comp, count, p50, p95 in entry["rows"]]
+    certs = {comp: (us, _time(expires)) for comp, us, expires in entry["certs"]}
+    return FilePart(runs, rows, certs)
