@@ -9,17 +9,23 @@ from __future__ import annotations
 import html
 import logging
 import os
+import posixpath
+from collections.abc import Collection, Hashable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .errors import MkstatusError
 from .generate import CSS_PATH, generate, head_html
@@ -30,6 +36,54 @@ from .times import resolve_now
 
 log = logging.getLogger("mkdocs.plugins.mkstatus")
 IN_NAV = {"index.md", "history.md"}
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FinishedPage(Page):
+    """A page whose HTML mkstatus made itself: MkDocs reads no source for it and runs no
+    Markdown (a fresh ``markdown.Markdown`` per page was a tenth of a build), but every
+    plugin event still fires."""
+
+    finished_meta: dict[str, Any]
+    finished_body: str
+    sidebar_key: Hashable | None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""
+        self.meta = dict(self.finished_meta)
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.finished_body
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set()
+
+
+def finish(page: Page, front_matter: str, body: str, nav_urls: Collection[str]
+           ) -> FinishedPage:
+    """``page``, made by MkDocs' navigation (so it keeps its nav title), as a
+    ``FinishedPage`` with ``front_matter`` (``---``-fenced YAML) and ``body``; ``nav_urls``
+    are the URLs of the navigation's pages (see ``nav_key``)."""
+    page.__class__ = FinishedPage
+    assert isinstance(page, FinishedPage)
+    page.finished_meta = meta = yaml.load(front_matter.strip().strip("-"), _YAML_LOADER) or {}
+    page.finished_body = body
+    page.sidebar_key = None
+    if page.url not in nav_urls and not any(url.startswith(page.url) for url in nav_urls):
+        page.sidebar_key = (posixpath.dirname(page.url.rstrip("/")),
+                            tuple(meta.get("hide") or ()))
+    return page
+
+
+def nav_key(page: Page) -> Hashable | None:
+    """What the theme's navigation sidebar of ``page`` depends on, when the theme layer
+    may reuse it from another page: None, unless ``page`` is a generated page outside the
+    navigation (nothing in the sidebar is active) with no table of contents. Then its
+    sidebar's relative links depend only on the folder the page's own folder is in (no
+    page of the navigation lies inside the page's folder), and on which parts it hides."""
+    return page.sidebar_key if isinstance(page, FinishedPage) and not page.toc else None
 
 
 class MkstatusConfig(Config):
@@ -53,7 +107,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.site: Site | None = None
         self.site_name: str | None = None  # as written, before escaping for the theme
         self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
-        self.bodies: dict[str, str] = {}  # generated page -> its finished HTML
+        self.pages: dict[str, tuple[str, str]] = {}  # generated page -> front matter, HTML
 
     def project(self, config: MkDocsConfig) -> Project:
         config_file = Path(config.config_file_path).resolve()
@@ -91,7 +145,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         intro = files.get_file_from_path("index.md")
         if intro is not None:
             files.remove(intro)  # its text is the home page's introduction
-        self.bodies = {}
+        self.pages = {}
         for out in outputs:
             existing = files.get_file_from_path(out.path)
             if existing is not None:
@@ -101,15 +155,26 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                 else InclusionLevel.NOT_IN_NAV
             content = out.content
             if out.is_page:
-                content, self.bodies[out.path] = out.split_page()
+                self.pages[out.path] = out.split_page()
             files.append(File.generated(config, out.path, content=content,
                                         inclusion=inclusion))
         return files
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig,
-                        files: Files) -> str:
-        """Our pages arrive finished: MkDocs converted only their front matter."""
-        return self.bodies.get(page.file.src_uri, html)
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Our pages arrive finished (see ``FinishedPage``)."""
+        nav_urls = {page.url for page in nav.pages}
+        for path, (front_matter, body) in self.pages.items():
+            file = files.get_file_from_path(path)
+            if file is not None:
+                finish(file.page or Page(None, file, config), front_matter, body, nav_urls)
+        return nav
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
+               files: Files) -> jinja2.Environment:
+        """For the theme layer: sidebars shared by many pages are rendered once."""
+        env.globals["mkstatus_nav_key"] = nav_key
+        env.globals["mkstatus_blocks"] = {}
+        return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.site is None:
