@@ -16,6 +16,7 @@ from .errors import BuildError
 from .render import api, badges, calendar, favicon, hosting, jsonfeed
 from .render.feeds import render_feeds
 from .render.pages import MarkdownConfig, render_pages
+from .render.reuse import CONVERSIONS
 from .render.uptime_html import page_extra as uptime_extra
 from .site import Site
 
@@ -54,6 +55,7 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
              renderers: Sequence[tuple[str, Renderer]] = (),
              markdown_config: MarkdownConfig | None = None) -> list[Output]:
     """Every file of the site that mkstatus makes, sorted, each path made once."""
+    CONVERSIONS.next_build()
     made: dict[str, Output] = {}
     stages: list[tuple[str, Renderer]] = [
         ("pages", lambda s: render_pages(

@@ -31,6 +31,7 @@ from .errors import MkstatusError
 from .generate import CSS_PATH, generate, head_html
 from .project import Project, load_project
 from .render.pages import MarkdownConfig
+from .render.reuse import BYTECODE
 from .site import Site
 from .times import resolve_now
 
@@ -171,7 +172,9 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
-        """For the theme layer: sidebars shared by many pages are rendered once."""
+        """For the theme layer: sidebars shared by many pages are rendered once; the
+        theme's compiled templates are kept for the next build (`mkstatus serve`)."""
+        env.bytecode_cache = BYTECODE
         env.globals["mkstatus_nav_key"] = nav_key
         env.globals["mkstatus_blocks"] = {}
         return env

@@ -22,6 +22,7 @@ from ..status import View
 from ..times import iso_utc
 from ..xmltext import clean
 from .pages import update_anchor
+from .reuse import CONVERSIONS
 
 _MD_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
@@ -59,18 +60,19 @@ def render_feeds(site: Site) -> list[tuple[str, bytes]]:
 
 
 class EntryHtml:
-    """Each update's Markdown converted once, however many feeds carry it."""
+    """Each update's Markdown converted once, however many feeds carry it (and kept for
+    the next build in this process, see ``reuse``)."""
 
     def __init__(self) -> None:
         self.converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
-        self.done: dict[tuple[str, datetime], str] = {}
 
     def __call__(self, item: Entry) -> str:
-        key = (item.view.id, item.time)
-        if key not in self.done:
-            body = self.converter.reset().convert(clean(item.message)) if item.message else ""
-            self.done[key] = f"<p><strong>{STATUS_LABELS[item.status]}</strong></p>{body}"
-        return self.done[key]
+        return CONVERSIONS.get(("entry", STATUS_LABELS[item.status], item.message),
+                               lambda: self._html(item))
+
+    def _html(self, item: Entry) -> str:
+        body = self.converter.reset().convert(clean(item.message)) if item.message else ""
+        return f"<p><strong>{STATUS_LABELS[item.status]}</strong></p>{body}"
 
 
 def entry_title(item: Entry) -> str:

@@ -27,6 +27,7 @@ from ..site import Site
 from ..status import View
 from ..times import iso_utc, show, show_duration
 from ..xmltext import clean
+from .reuse import BYTECODE, CONVERSIONS
 
 ICONS = {"none": "✓", "maintenance": "⚙", "minor": "⚠", "major": "⚠", "critical": "✖"}
 KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
@@ -38,7 +39,8 @@ def _environment() -> Environment:
     cached one let one site's zone leak into the next site rendered in the process."""
     env = Environment(loader=PackageLoader("mkstatus", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      undefined=StrictUndefined, finalize=_finalize)
+                      undefined=StrictUndefined, finalize=_finalize,
+                      bytecode_cache=BYTECODE)
     env.globals["status_html"] = status_html
     env.filters.update(iso=iso_utc, duration=show_duration, ustatus=ustatus_html,
                        slug=slug)
@@ -64,7 +66,8 @@ class MarkdownConfig:
 
     def converter(self) -> Converter:
         return Converter(markdown.Markdown(extensions=list(self.extensions),
-                                          extension_configs=dict(self.configs)))
+                                          extension_configs=dict(self.configs)),
+                         settings=repr((self.extensions, sorted(self.configs.items()))))
 
 
 class Converter:
@@ -72,16 +75,24 @@ class Converter:
 
     Python-Markdown's cost is mostly per call, so a page's pieces are converted in one
     call, separated by HTML comments, and split again; should a piece swallow a separator
-    (an unclosed code fence), each piece is converted on its own instead.
+    (an unclosed code fence), each piece is converted on its own instead. A page's
+    conversion is kept for the next build in this process (``reuse``), keyed by its texts
+    and the Markdown ``settings``.
     """
 
-    def __init__(self, engine: markdown.Markdown) -> None:
+    def __init__(self, engine: markdown.Markdown, settings: str = "") -> None:
         self.engine = engine
+        self.settings = settings
 
     def __call__(self, text: str) -> Markup:
-        return Markup(self.engine.reset().convert(clean(text)))
+        return CONVERSIONS.get(("page", self.settings, text), lambda: Markup(
+            self.engine.reset().convert(clean(text))))
 
     def many(self, texts: list[str]) -> list[Markup]:
+        return list(CONVERSIONS.get(("pages", self.settings, *texts),
+                                    lambda: tuple(self._many(texts))))
+
+    def _many(self, texts: list[str]) -> list[Markup]:
         marks = [f"<!--mks-piece-{i}-->" for i in range(len(texts))]
         joined = "\n\n".join(f"{mark}\n\n{clean(text)}" for mark, text in zip(
             marks, texts, strict=True))
@@ -89,7 +100,7 @@ class Converter:
         parts = re.split(r"<!--mks-piece-(\d+)-->", html_out)
         numbers = [int(n) for n in parts[1::2]]
         if numbers != list(range(len(texts))):
-            return [self(text) for text in texts]
+            return [Markup(self.engine.reset().convert(clean(text))) for text in texts]
         return [Markup(part.strip()) for part in parts[2::2]]
 
 
