@@ -25,7 +25,9 @@ def test_filter_holds_only_the_autocomplete_pattern() -> None:
     assert patterns == [".*Attribute “autocomplete” is only allowed when the input type is .*"]
 
 
-def test_demo_site_is_valid_html(demo_site: Path, tmp_path: Path) -> None:
+def test_demo_site_is_valid_html(demo_site: Path, trouble: Path, tmp_path: Path) -> None:
+    """The demo, plus the long history of the trouble scenario (month pages, lists cut
+    at the limit)."""
     java = shutil.which("java")
     require("java", java is not None)
     require(str(VNU), VNU.exists())
@@ -33,7 +35,8 @@ def test_demo_site_is_valid_html(demo_site: Path, tmp_path: Path) -> None:
     planted.mkdir()
     (planted / "index.html").write_text(PLANTED)
     result = subprocess.run([str(java), "-jar", str(VNU), "--errors-only", "--skip-non-html",
-                             "--filterfile", str(FILTER), str(demo_site), str(planted)],
+                             "--filterfile", str(FILTER), str(demo_site), str(planted),
+                             str(trouble / "history"), str(trouble / "components")],
                             capture_output=True, text=True, timeout=300)
     lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
     site_errors = [line for line in lines if str(planted) not in line]
@@ -41,3 +44,4 @@ def test_demo_site_is_valid_html(demo_site: Path, tmp_path: Path) -> None:
     assert any(str(planted) in line and "error" in line for line in lines), \
         "the checker did not report the planted error: is the filter too broad?"
     assert len(list(demo_site.rglob("*.html"))) > 10, "the checker saw too few pages"
+    assert list((trouble / "history").glob("*/index.html")), "no month page was checked"

@@ -49,7 +49,8 @@ def rules(assets: list[str]) -> list[Rule]:
     short = ("Cache-Control", SHORT)
     out: list[Rule] = [("/*", [("X-Content-Type-Options", "nosniff")])]
     out += [(path, [short]) for path in ("/", "/index.html", "/404.html", "/history/",
-                                         "/incidents/*", "/components/*")]
+                                         "/history/:month/", "/incidents/*",
+                                         "/components/*")]
     out.append(("/api/*", [short, CORS, ("Content-Type", TYPES[".json"])]))
     out.append(("/badges/*", [short, CORS]))
     for path in ("/history.rss", "/history.atom", "/history.json", "/maintenance.ics"):

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import markdown
@@ -53,6 +53,10 @@ def _finalize(value: Any) -> Any:
         return clean(value)
     return value
 
+
+# Incidents listed on the history page (in whole months) and on a component page; older
+# ones are on the history's month pages, so no page grows with the years.
+LIST_LIMIT = 50
 
 DEFAULT_EXTENSIONS = ("toc", "tables", "fenced_code", "admonition", "attr_list")
 
@@ -156,13 +160,14 @@ def render_pages(site: Site, extra: dict[str, Any] | None = None,
     incident_tpl = env.get_template("incident.md.j2")
     pages += [(f"incidents/{v.id}.md", _incident(incident_tpl, site, v, convert))
               for v in site.views]
-    pages.append(("history.md", _history(env, site, extra)))
+    pages += _history(env, site, extra)
     component_tpl = env.get_template("component.md.j2")
     by_component = _views_by_component(site)
     for comp in site.config.components:
+        items = by_component.get(comp.id, [])
         pages.append((f"components/{comp.id}.md", component_tpl.render(
             c=comp, state=site.states[comp.id], now=site.now, ind=site.indicator,
-            items=by_component.get(comp.id, []),
+            items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
             meta_title=_title(f"{comp.name}: {site.states[comp.id].status.label}"),
             probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
             extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
@@ -233,15 +238,56 @@ def _affected(v: View) -> list[tuple[str, ComponentStatus]]:
     return list(worst.items())
 
 
-def _history(env: Environment, site: Site, extra: dict[str, Any]) -> str:
-    months: dict[str, list[View]] = {}
+def _history(env: Environment, site: Site, extra: dict[str, Any]) -> list[tuple[str, str]]:
+    """The history page, and a page per older month when the history is long.
+
+    ``history.md`` lists whole months, newest first, until at least ``LIST_LIMIT``
+    incidents are shown; older months get a page each (``history/YYYY-MM.md``), linked
+    from an archive list, so the page people open during an outage stays small however
+    many years of incidents a site keeps.
+    """
+    months: dict[tuple[int, int], list[View]] = {}
+    zone = site.config.zone
     for v in sorted(site.views, key=lambda v: (v.start, v.id), reverse=True):
         if v.status == "scheduled":
             continue
-        months.setdefault(f"{v.start.astimezone(site.config.zone):%B %Y}", []).append(v)
-    return env.get_template("history.md.j2").render(months=list(months.items()),
-                                                    ind=site.indicator, now=site.now,
-                                                    extra_links=extra.get("links", []))
+        start = v.start.astimezone(zone)
+        months.setdefault((start.year, start.month), []).append(v)
+    recent: list[tuple[int, int]] = []
+    shown = 0
+    for month, items in months.items():
+        if shown >= LIST_LIMIT:
+            break
+        recent.append(month)
+        shown += len(items)
+    older = [m for m in months if m not in recent]
+    template = env.get_template("history.md.j2")
+    common = dict(ind=site.indicator, now=site.now, extra_links=extra.get("links", []))
+    archive = [(_month_label(m), _month_slug(m), len(months[m])) for m in older]
+    pages = [("history.md", template.render(
+        root="../", title="History", heading="Incident history",
+        months=[(_month_label(m), months[m]) for m in recent], archive=archive,
+        newer=None, older=None, **common))]
+    for i, month in enumerate(older):
+        label = _month_label(month)
+        pages.append((f"history/{_month_slug(month)}.md", template.render(
+            root="../../", title=f"History: {label}", heading=f"Incident history: {label}",
+            months=[(label, months[month])], archive=[],
+            newer=_month_link(older[i - 1]) if i else None,
+            older=_month_link(older[i + 1]) if i + 1 < len(older) else None, **common)))
+    return pages
+
+
+def _month_label(month: tuple[int, int]) -> str:
+    return f"{date(*month, 1):%B %Y}"
+
+
+def _month_slug(month: tuple[int, int]) -> str:
+    return f"{month[0]:04d}-{month[1]:02d}"
+
+
+def _month_link(month: tuple[int, int]) -> tuple[str, str]:
+    return _month_label(month), _month_slug(month)
 
 
 def _views_by_component(site: Site) -> dict[str, list[View]]:
