@@ -20,11 +20,13 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 22, 21, 0, tzinfo=UTC)
@@ -168,22 +170,56 @@ def size_of(folder: Path) -> tuple[int, int]:
     return sum(p.stat().st_size for p in files), sum(1 for p in files if p.suffix == ".html")
 
 
-def run(n: int, components: int, days: int, env: dict[str, str],
-        compact_days: int | None) -> None:
+def bench_env() -> dict[str, str]:
+    """The environment of every timed build: no MkDocs 2 notice, the real clock."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+def print_header(repeat: int) -> None:
+    print(f"medians of {repeat} builds each; mkstatus without its sample cache (a fresh "
+          "clone), rebuild: the next build with it")
+    print("|      N |   samples |  pages | mkstatus  |  rebuild  |   peak    |  output   |"
+          "  floor    | ratio |")
+    print("|-------:|----------:|-------:|----------:|----------:|----------:|----------:|"
+          "----------:|------:|", flush=True)
+
+
+def run(n: int, components: int, days: int, env: dict[str, str] | None,
+        compact_days: int | None, repeat: int) -> dict[str, Any]:
+    """Builds mkstatus and the floor alternately ``repeat`` times (so a slow spell of a
+    shared machine hits both), prints medians as a table row and returns them. Each
+    mkstatus build starts without the sample cache, as in a fresh clone; then one more
+    build shows a rebuild with it. ``env`` None: ``bench_env()``."""
+    env = bench_env() if env is None else env
     with tempfile.TemporaryDirectory(prefix="mkstatus-bench-") as tmp:
         root = Path(tmp) / "site-src"
         samples = make_site(root, n, components, days, compact_days)
         mk = [str(Path(sys.executable).with_name("mkstatus")), "build", "--now",
               NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
-        seconds, peak = timed(mk, root, env)
-        total, pages = size_of(root / "site")
-        floor = Path(tmp) / "floor"
-        make_floor(floor, pages, root / "incidents")
         mkdocs = [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"]
-        f_seconds, f_peak = timed(mkdocs, floor, env)
-        print(f"| {n:>6} | {samples:>9,} | {pages:>6} | {seconds:7.2f} s | {peak:6.0f} MB | "
-              f"{total / 1e6:7.1f} MB | {f_seconds:7.2f} s | {seconds / f_seconds:5.2f} |",
-              flush=True)
+        floor = Path(tmp) / "floor"
+        cold, peaks, floors = [], [], []
+        for _ in range(repeat):
+            shutil.rmtree(root / ".mkstatus-cache", ignore_errors=True)
+            seconds, peak = timed(mk, root, env)
+            cold.append(seconds)
+            peaks.append(peak)
+            if not floor.exists():
+                total, pages = size_of(root / "site")
+                make_floor(floor, pages, root / "incidents")
+            floors.append(timed(mkdocs, floor, env)[0])
+        warm = timed(mk, root, env)[0]
+        mk_s, f_s = statistics.median(cold), statistics.median(floors)
+        print(f"| {n:>6} | {samples:>9,} | {pages:>6} | {mk_s:7.2f} s | {warm:7.2f} s | "
+              f"{max(peaks):6.0f} MB | {total / 1e6:7.1f} MB | {f_s:7.2f} s | "
+              f"{mk_s / f_s:5.2f} |", flush=True)
+    return {"n": n, "components": components, "days": days, "compact_days": compact_days,
+            "samples": samples, "pages": pages, "repeat": repeat, "cold_s": mk_s,
+            "cold_all_s": cold, "rebuild_s": warm, "peak_mb": max(peaks),
+            "output_mb": total / 1e6, "floor_s": f_s, "floor_all_s": floors,
+            "ratio": mk_s / f_s, "rebuild_ratio": warm / f_s}
 
 
 def main() -> None:
@@ -196,9 +232,10 @@ def main() -> None:
                         help="compact samples older than D days first, as the scheduled "
                              "probe workflow does (7); default: every sample raw")
     parser.add_argument("--demo", action="store_true", help="also time the demo site")
+    parser.add_argument("--repeat", type=int, default=3, metavar="R",
+                        help="builds of each kind per N; medians are printed (default 3)")
     args = parser.parse_args()
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SOURCE_DATE_EPOCH", None)
+    env = bench_env()
     print(f"mkstatus build vs plain mkdocs-material (floor), {os.cpu_count()} cores, "
           f"{args.components} components, {args.days} days of samples "
           f"({'raw' if args.compact_days is None else f'raw for {args.compact_days} days'}),"
@@ -210,10 +247,9 @@ def main() -> None:
                   NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
             seconds, peak = timed(mk, Path(tmp), env)
             print(f"demo site: {seconds:.2f} s wall, {peak:.0f} MB peak RSS")
-    print("|      N |   samples |  pages | mkstatus  |   peak    |  output   |  floor    | ratio |")
-    print("|-------:|----------:|-------:|----------:|----------:|----------:|----------:|------:|")
+    print_header(args.repeat)
     for n in args.n:
-        run(n, args.components, args.days, env, args.compact_days)
+        run(n, args.components, args.days, env, args.compact_days, args.repeat)
 
 
 if __name__ == "__main__":

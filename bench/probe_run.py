@@ -20,6 +20,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "generator"), str(REPO)]
@@ -53,19 +54,17 @@ def _rss() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--endpoints", type=int, default=200)
-    parser.add_argument("--delay", type=float, default=1.0)
-    args = parser.parse_args()
+def run(endpoints: int = 200, delay: float = 1.0) -> dict[str, Any]:
+    """Prints the figures and returns them: ``wall_s``, ``tracemalloc_per_probe`` and
+    ``rss_per_probe`` (bytes per probe in flight), and the rest of what is printed."""
 
     def slow(c):  # noqa: ANN001, ANN202
-        time.sleep(args.delay)
+        time.sleep(delay)
         c.respond(200, b"ok")
 
     with serving(routes={**ROUTES, "/bench": slow}) as server:
         probes = [(f"c{i:03d}", HttpProbe(url=server.url(f"/bench?n={i}"), timeout_s=10))
-                  for i in range(args.endpoints)]
+                  for i in range(endpoints)]
         started = time.perf_counter()
         samples = run_probes(probes, region="bench", environ={}, now=lambda: datetime.now(UTC))
         wall = time.perf_counter() - started
@@ -81,16 +80,30 @@ def main() -> None:
     for s in samples:
         outcomes[s.outcome.value] = outcomes.get(s.outcome.value, 0) + 1
     latencies = sorted(s.latency_ms or 0 for s in samples)
-    print(f"endpoints            {args.endpoints} (each answers after {args.delay:g} s)")
-    print(f"worker threads       {min(args.endpoints, MAX_WORKERS)}")
+    print(f"endpoints            {endpoints} (each answers after {delay:g} s)")
+    print(f"worker threads       {min(endpoints, MAX_WORKERS)}")
     print(f"wall time            {wall:.2f} s")
     print(f"sum of latencies     {sum(latencies) / 1000:.1f} s")
     print(f"slowest probe        {latencies[-1] / 1000:.2f} s")
     print(f"outcomes             {outcomes}")
-    n = max(args.endpoints, 1)
+    n = max(endpoints, 1)
     print(f"memory in flight     {peak / n / 1024:.0f} KB per probe by tracemalloc (peak"
           f" {peak / 2**20:.1f} MB); RSS {rss_growth / n / 1024:.0f} KB per probe (peak"
-          f" growth {rss_growth / 2**20:.1f} MB, the loopback server's threads included)")
+          f" growth {rss_growth / 2**20:.1f} MB, the loopback server's threads included)",
+          flush=True)
+    return {"endpoints": endpoints, "delay_s": delay, "workers": min(endpoints, MAX_WORKERS),
+            "wall_s": wall, "latency_sum_s": sum(latencies) / 1000,
+            "slowest_s": latencies[-1] / 1000, "outcomes": outcomes,
+            "tracemalloc_bytes": peak, "rss_growth_bytes": rss_growth,
+            "tracemalloc_per_probe": peak / n, "rss_per_probe": rss_growth / n}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--endpoints", type=int, default=200)
+    parser.add_argument("--delay", type=float, default=1.0)
+    args = parser.parse_args()
+    run(args.endpoints, args.delay)
 
 
 if __name__ == "__main__":

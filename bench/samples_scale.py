@@ -30,6 +30,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "generator"))
@@ -110,14 +111,19 @@ def report(label: str, r: dict[str, float]) -> None:
           f"uptime ({r['days']} days); peak RSS {r['maxrss_mb']:.0f} MB", flush=True)
 
 
-def loads(root: Path, components: int, days: int, what: str) -> None:
-    """Cold in one process, cold with the default workers, then warm."""
+def loads(root: Path, components: int, days: int, what: str) -> dict[str, dict[str, float]]:
+    """Cold in one process, cold with the default workers, then warm; printed and returned
+    as ``{"cold_1": ..., "cold": ..., "warm": ...}``."""
+    out: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="mkstatus-cache-") as tmp:
-        report(f"load {what}, cold, 1 process",
-               measure(root, components, days, Path(tmp) / "one", "1"))
+        out["cold_1"] = measure(root, components, days, Path(tmp) / "one", "1")
+        report(f"load {what}, cold, 1 process", out["cold_1"])
         cache = Path(tmp) / "cache"
-        report(f"load {what}, cold", measure(root, components, days, cache))
-        report(f"load {what}, warm", measure(root, components, days, cache))
+        out["cold"] = measure(root, components, days, cache)
+        report(f"load {what}, cold", out["cold"])
+        out["warm"] = measure(root, components, days, cache)
+        report(f"load {what}, warm", out["warm"])
+    return out
 
 
 def file_bytes(root: Path) -> int:
@@ -137,6 +143,49 @@ def git_pack_bytes(root: Path) -> int:
     return int(stats["size-pack"]) * 1024
 
 
+def run(days: int = 365, components: int = 20, keep: Path | str | None = None,
+        git: bool = True) -> dict[str, Any]:
+    """Everything above, printed; the figures are returned (loads as ``loads`` gives them,
+    sizes in bytes, times in seconds)."""
+    keep = Path(keep) if keep else None
+    figures: dict[str, Any] = {"days": days, "components": components}
+    tmp = Path(tempfile.mkdtemp(prefix="mkstatus-bench-"))
+    root = tmp / "samples"
+    try:
+        t0 = time.perf_counter()
+        source = keep / "samples" if keep else root
+        if keep and source.is_dir():
+            n = sum(p.read_bytes().count(b"\n") for p in source.rglob("*.jsonl"))
+            print(f"samples              {n:,} (reused from {source})")
+        else:
+            n = write(source, days, components)
+            print(f"samples              {n:,} ({days} days x {components} "
+                  f"components, every 5 min, 1 region); written in "
+                  f"{time.perf_counter() - t0:.1f} s")
+        figures["samples"] = n
+        if source != root:
+            shutil.copytree(source, root)
+        raw = figures["raw_bytes"] = file_bytes(root)
+        print(f"on disk (raw JSONL)  {raw:,} bytes = {raw / n:.1f} bytes/sample")
+        figures["raw"] = loads(root, components, days, "raw")
+        if git:
+            pack = figures["git_pack_bytes"] = git_pack_bytes(root)
+            print(f"in git (gc'd pack)   {pack:,} bytes = {pack / n:.1f} bytes/sample")
+            shutil.rmtree(root / ".git")
+        t0 = time.perf_counter()
+        done_report = compact(root, older_than_days=7, now=END, max_gap=3 * STEP)
+        figures["compact_s"] = time.perf_counter() - t0
+        done = figures["compacted_bytes"] = file_bytes(root)
+        print(f"compact --older-than 7  {figures['compact_s']:.1f} s, "
+              f"{done_report.files_compacted} files; now {done:,} bytes on disk")
+        figures["compacted"] = loads(root, components, days, "compacted")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"(bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}"
+          " MB)", flush=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=365)
@@ -146,38 +195,7 @@ def main() -> None:
                              "present); compaction then works on a copy")
     parser.add_argument("--no-git", action="store_true")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="mkstatus-bench-"))
-    root = tmp / "samples"
-    try:
-        t0 = time.perf_counter()
-        source = args.keep / "samples" if args.keep else root
-        if args.keep and source.is_dir():
-            n = sum(p.read_bytes().count(b"\n") for p in source.rglob("*.jsonl"))
-            print(f"samples              {n:,} (reused from {source})")
-        else:
-            n = write(source, args.days, args.components)
-            print(f"samples              {n:,} ({args.days} days x {args.components} "
-                  f"components, every 5 min, 1 region); written in "
-                  f"{time.perf_counter() - t0:.1f} s")
-        if source != root:
-            shutil.copytree(source, root)
-        raw = file_bytes(root)
-        print(f"on disk (raw JSONL)  {raw:,} bytes = {raw / n:.1f} bytes/sample")
-        loads(root, args.components, args.days, "raw")
-        if not args.no_git:
-            pack = git_pack_bytes(root)
-            print(f"in git (gc'd pack)   {pack:,} bytes = {pack / n:.1f} bytes/sample")
-            shutil.rmtree(root / ".git")
-        t0 = time.perf_counter()
-        done_report = compact(root, older_than_days=7, now=END, max_gap=3 * STEP)
-        done = file_bytes(root)
-        print(f"compact --older-than 7  {time.perf_counter() - t0:.1f} s, "
-              f"{done_report.files_compacted} files; now {done:,} bytes on disk")
-        loads(root, args.components, args.days, "compacted")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"(bench process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}"
-          " MB)")
+    run(args.days, args.components, args.keep, not args.no_git)
 
 
 if __name__ == "__main__":
