@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO_NOW, copy_demo
+from .conftest import DEMO_NOW, copy_demo, mkstatus
 
 pytestmark = pytest.mark.slow
 
@@ -80,3 +80,17 @@ def test_pages_carry_no_material_bundle_settings(demo_site: Path) -> None:
     for page in demo_site.rglob("*.html"):
         text = page.read_text()
         assert 'id="__config"' not in text and "bundle." not in text, page
+
+
+def test_site_scripts_still_load(tmp_path: Path) -> None:
+    """Only Material's bundle is dropped: a site's own `extra_javascript` is kept."""
+    root = copy_demo(tmp_path / "demo")
+    (root / "docs" / "js").mkdir()
+    (root / "docs" / "js" / "clock.js").write_text("document.title += '';\n")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + "extra_javascript:\n  - js/clock.js\n")
+    result = mkstatus("build", "--now", DEMO_NOW, cwd=root)
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "incidents/2026-11-22-email-delivery-delays/index.html"):
+        text = (root / "site" / page).read_text()
+        assert text.count("js/clock.js") == 1 and "bundle." not in text, page
