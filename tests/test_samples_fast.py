@@ -416,3 +416,32 @@ def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path: Path, damage: str) -
     assert _cached(root, cache) == reference
     assert _cached(root, cache) == reference
     json.loads(cache.read_bytes())  # rewritten whole
+
+
+EDGE_LINES = {
+    "big-latency": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","l":9223372036854775808}',
+    "u64-code": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","h":18446744073709551615}',
+    "huge-int": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","l":99999999999999999999999}',
+    "duplicate-keys": b'{"t":"%sT00:10:00Z","c":"web","c":"api","o":"ok","o":"dns"}',
+    "error-not-text": b'{"t":"%sT00:10:00Z","c":"api","o":"timeout","e":42}',
+    "unknown-key": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","z":[1,{"a":2}]}',
+    "float-latency": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","l":12.0}',
+    "null-latency": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","l":null,"x":null}',
+    "escaped-error": b'{"t":"%sT00:10:00Z","c":"api","o":"reset","e":"said \\"no\\"\\n"}',
+    "non-ascii": '{"t":"%sT00:10:00Z","c":"api","o":"reset","e":"réponse vide ✓"}'.encode(),
+    "surrogate": b'{"t":"%sT00:10:00Z","c":"api","o":"reset","e":"\\ud800"}',
+    "cert-number": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","x":5}',
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDGE_LINES))
+def test_edge_values_read_as_the_reference_reads_them(tmp_path: Path, case: str) -> None:
+    """Whichever decoder reads a file (msgspec for plain ASCII without escapes, orjson,
+    the reference line by line), the answer is the reference's."""
+    day = date(2026, 11, 20)
+    append_samples(tmp_path, [s for s in _samples() if s.time.date() == day][:200])
+    path = tmp_path / "2026/11/20/eu.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines.insert(7, EDGE_LINES[case].replace(b"%s", day.isoformat().encode()) + b"\n")
+    path.write_bytes(b"".join(lines))
+    assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)

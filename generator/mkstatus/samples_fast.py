@@ -5,19 +5,22 @@ line: a year of 5-minute samples for 20 components is 2.1 million objects, ~50 s
 ~850 MB. A build needs far less: the runs of each component and region, the sample count
 and latency percentiles of each (UTC day, component, region), and each component's latest
 certificate expiry. ``summarize_samples`` computes exactly that, one day-file at a time,
-with no per-sample object but a dict from the JSON parser, and with per-sample work done by
-C-level ``map``s over columns rather than Python statements.
+with no per-sample object but a struct or dict from the JSON decoder, and with per-sample
+work done by C-level ``map``s over columns rather than Python statements.
 
 The answer is *identical* to the reference (``reference_summary``: ``load_samples`` and
 ``sample_runs``); ``tests/test_samples_fast.py`` checks it on awkward stores. How:
 
-- A day-file is parsed by one ``orjson.loads`` of its lines joined as a JSON array, which
+- A day-file of plain ASCII without escapes (the usual case) is decoded by msgspec into
+  typed structs; the types, and the integer range, are the reference's, and a file that
+  does not fit them is read as below. Any other file is parsed by orjson.
+- A day-file is decoded by one call on its lines joined as a JSON array, which
   equals parsing each line alone when every line starts with ``{``, the file holds no
   ``[`` and the array has one element per line: a newline kept in every separator cannot
   be inside a string (raw control characters are invalid there), and a separator inside an
   object would be followed by ``{`` where a key is required, so no two lines can merge
   into one value and no line can split into two without changing the count. A file with
-  a ``[`` (say an IPv6 URL in an error text) is parsed line by line, still by orjson.
+  a ``[`` (say an IPv6 URL in an error text) is decoded line by line, by the same decoder.
 - Anything else unusual in a file — a torn or invalid line, a blank line, a ``true`` where
   an integer belongs, a time not written as ``YYYY-MM-DDTHH:MM:SS[.mmm]Z`` — sends that
   file through the reference reader, so warnings (with line numbers) and skipped lines are
@@ -43,9 +46,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from itertools import compress, repeat
-from operator import add, getitem, gt, is_not, itemgetter, lt, ne, sub
+from operator import add, attrgetter, getitem, gt, is_not, itemgetter, lt, ne, sub
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
+
+import msgspec
 
 from .samples import (
     _RUNS_SUFFIX,
@@ -74,6 +79,25 @@ _FRACTIONS = {"Z": 0, **{f".{ms:03d}Z": ms * 1000 for ms in range(1000)}}
 _PLAIN = frozenset({int, type(None)})
 _CERT_CACHE_LIMIT = 4096
 _FILES_PER_WORKER = 24
+
+# The samples' JSON, as the reference (orjson, then ``_parse_line``'s checks) accepts it:
+# ``e`` and unknown keys ignored, the last of duplicate keys wins, and integers within
+# int64 (orjson also takes up to 2**64 - 1, msgspec any size: a file with an integer out
+# of int64 goes the orjson way).
+_Int = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
+
+
+class _Record(msgspec.Struct, gc=False):
+    t: str
+    c: str
+    o: str
+    h: _Int | None = None
+    l: _Int | None = None  # noqa: E741 - the file format's key
+    x: str | None = None
+
+
+_PLAIN_ARRAY = msgspec.json.Decoder(list[_Record])
+_PLAIN_LINE = msgspec.json.Decoder(_Record)
 
 Columns = tuple[list[int], Sequence[str], list[int], list[Any], list[datetime | None]]
 
@@ -367,7 +391,14 @@ class _Reader:
         """A file's samples (``data``, read from ``path``) as columns, grouped by component
         (sorted, in file order within each): time (µs), component, outcome code, latency,
         certificate expiry. Any doubt: the reference reader decides."""
-        records = _parse_records(data)
+        if data.isascii() and b"\\" not in data:  # no escapes: msgspec reads it as orjson
+            plain = _parse_records(data, _PLAIN_ARRAY.decode, _PLAIN_LINE.decode)
+            if plain is not None:
+                try:
+                    return _grouped(self._plain_columns(plain, day))
+                except (TypeError, ValueError, KeyError):
+                    pass
+        records = _parse_records(data, _loads, _loads)
         if records is not None:
             try:
                 return _grouped(self._fast_columns(records, day))
@@ -382,6 +413,15 @@ class _Reader:
                          [_CODES[s.outcome.value] for s in samples],
                          [s.latency_ms for s in samples], [s.cert_expires for s in samples]))
 
+    def _plain_columns(self, records: list[_Record], day: date) -> Columns:
+        """Columns of records msgspec decoded (so typed as the reference accepts them);
+        raises on a time or outcome the reference might see differently."""
+        if not records:
+            return [], [], [], [], []
+        times, comps, outcomes, lat, certs = (list(map(attrgetter(key), records))
+                                              for key in ("t", "c", "o", "l", "x"))
+        return self._columns_of(times, comps, outcomes, lat, certs, day)
+
     def _fast_columns(self, records: list[Any], day: date) -> Columns:
         """Columns of canonical records; raises on anything ``_parse_line`` might see
         differently (the caller then falls back to it)."""
@@ -391,6 +431,16 @@ class _Reader:
         # KeyError for a missing required key.
         times, comps, outcomes = zip(*map(itemgetter("t", "c", "o"), records), strict=True)
         lat, http, certs = (list(map(dict.get, records, repeat(key))) for key in "lhx")
+        if set(map(type, comps)) != {str}:
+            raise ValueError("a component that is not a string")
+        if not set(map(type, lat)) | set(map(type, http)) <= _PLAIN:
+            raise TypeError("h and l must be plain integers")
+        return self._columns_of(times, comps, outcomes, lat, certs, day)
+
+    def _columns_of(self, times: Sequence[Any], comps: Sequence[str], outcomes: Sequence[Any],
+                    lat: list[Any], certs: list[Any], day: date) -> Columns:
+        """Times to µs and outcomes to codes; raises unless every time is canonical and in
+        ``day`` and every outcome known."""
         prefix = f"{day.isoformat()}T"
         if not all(map(str.startswith, times, repeat(prefix))):
             raise ValueError("not a canonical time of this day")
@@ -401,10 +451,8 @@ class _Reader:
         midnight = _to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
         us = list(map(add, map(add, sod, frac), repeat(midnight)))
         codes: list[Any] = list(map(_CODES.get, outcomes))
-        if None in codes or set(map(type, comps)) != {str}:
-            raise ValueError("unknown outcome or component")
-        if not set(map(type, lat)) | set(map(type, http)) <= _PLAIN:
-            raise TypeError("h and l must be plain integers")
+        if None in codes:
+            raise ValueError("unknown outcome")
         cache = self.cert_cache
         if len(cache) > _CERT_CACHE_LIMIT:
             cache.clear()
@@ -460,9 +508,10 @@ def _grouped(columns: Columns) -> Columns:
     return tuple(take(c) for c in columns)  # type: ignore[return-value]
 
 
-def _parse_records(data: bytes) -> list[Any] | None:
-    """Every line's JSON value, or None when one call cannot be proved to equal per-line
-    parsing (see the module docstring) or a line does not parse."""
+def _parse_records(data: bytes, decode_array: Callable[[bytes], Any],
+                   decode_line: Callable[[bytes], Any]) -> list[Any] | None:
+    """Every line's decoded value, or None when one call cannot be proved to equal
+    per-line decoding (see the module docstring) or a line does not decode."""
     body = data[:-1] if data.endswith(b"\n") else data
     if not body:
         return []
@@ -471,10 +520,10 @@ def _parse_records(data: bytes) -> list[Any] | None:
         return None
     try:
         if b"[" in body:
-            records = list(map(_loads, body.split(b"\n")))
+            records = list(map(decode_line, body.split(b"\n")))
         else:
-            records = _loads(b"[" + body.replace(b"\n", b"\n,") + b"]")  # type: ignore[assignment]
-    except ValueError:  # orjson.JSONDecodeError and json's errors are ValueErrors
+            records = decode_array(b"[" + body.replace(b"\n", b"\n,") + b"]")
+    except ValueError:  # orjson's, json's and msgspec's errors are ValueErrors
         return None
     return records if isinstance(records, list) and len(records) == lines else None
 
