@@ -56,16 +56,6 @@ class FilePart:
     certs: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
-class CacheStats:
-    """What one read did: entries used (``hashed`` of them after a content check), files
-    parsed and stored."""
-
-    hits: int = 0
-    hashed: int = 0
-    stored: int = 0
-
-
 def cache_file(project_root: Path) -> Path | None:
     """Where a site's sample cache lives, or None when ``$MKSTATUS_CACHE_DIR=off``."""
     where = os.environ.get("MKSTATUS_CACHE_DIR", "")
@@ -84,7 +74,6 @@ class SampleCache:
         self.gap_us = gap_us
         self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
-        self.stats = CacheStats()
         try:
             doc = _loads(path.read_bytes())
         except (OSError, ValueError):
@@ -111,11 +100,9 @@ class SampleCache:
                     return None
                 entry["mtime_ns"] = _trusted_mtime(st.st_mtime_ns)
                 self.changed = True
-                self.stats.hashed += 1
             part = _decode(entry, path.stem)
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return None
-        self.stats.hits += 1
         return part
 
     def put(self, path: Path, size: int, mtime_ns: int, digest: str, part: FilePart) -> None:
@@ -125,7 +112,6 @@ class SampleCache:
             "size": size, "mtime_ns": _trusted_mtime(mtime_ns), "blake2b": digest,
             **_encode(part)}
         self.changed = True
-        self.stats.stored += 1
 
     def save(self) -> None:
         """Write the cache if anything changed, dropping entries of files now gone

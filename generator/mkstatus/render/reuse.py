@@ -53,8 +53,5 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
 
-    def clear(self) -> None:
-        self.store.clear()
-
 
 BYTECODE = MemoryBytecodeCache()
