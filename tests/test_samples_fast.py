@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from mkstatus import samples_fast
+from mkstatus import forked, samples_fast
 from mkstatus.model import Component, SiteConfig
 from mkstatus.probe_config import HttpProbe
 from mkstatus.probestatus import cert_warnings, max_gap_for, probe_history
@@ -232,14 +232,14 @@ def test_load_probe_data_is_unchanged(tmp_path: Path, now: datetime,
 
 
 @pytest.fixture
-def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Read with three processes (two forked) however few files there are; returns the
     pids of the children forked."""
     monkeypatch.setattr(samples_fast, "_FILES_PER_WORKER", 1)
     monkeypatch.setenv("MKSTATUS_WORKERS", "3")
     # Forking is only done in a process without other threads; the children only read
     # files, so the threads that earlier tests left in this process do not matter here.
-    monkeypatch.setattr(samples_fast, "threading", SimpleNamespace(active_count=lambda: 1))
+    monkeypatch.setattr(forked, "threading", SimpleNamespace(active_count=lambda: 1))
     pids: list[int] = []
     real = os.fork
 
@@ -249,42 +249,42 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             pids.append(pid)
         return pid
 
-    monkeypatch.setattr(samples_fast.os, "fork", fork)
+    monkeypatch.setattr(forked.os, "fork", fork)
     return pids
 
 
 @pytest.mark.parametrize(("since", "until"), WINDOWS)
 def test_forked_readers_give_the_reference_answer(tmp_path: Path, since: datetime | None,
                                                   until: datetime | None,
-                                                  forked: list[int]) -> None:
+                                                  forks: list[int]) -> None:
     _store(tmp_path)
     fast = _fast(tmp_path, since, until)
-    assert len(forked) == 2
+    assert len(forks) == 2
     assert fast == _reference(tmp_path, since, until)
     assert fast[1], "the damaged files' warnings come back from the children, in order"
 
 
 def test_a_reader_that_dies_leaves_its_share_to_the_parent(
-        tmp_path: Path, forked: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     _store(tmp_path)
-    monkeypatch.setattr(samples_fast, "_child", lambda *args: os._exit(3))
+    monkeypatch.setattr(forked, "_run_child", lambda *args: os._exit(3))
     assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)
-    assert len(forked) == 2
+    assert len(forks) == 2
 
 
 def test_sample_outside_its_day_in_a_forked_reader_falls_back(
-        tmp_path: Path, forked: list[int]) -> None:
+        tmp_path: Path, forks: list[int]) -> None:
     append_samples(tmp_path, _samples()[:3000])
     with (tmp_path / "2026/11/19/eu.jsonl").open("ab") as f:
         f.write(b'{"t":"2026-11-18T23:01:00Z","c":"api","o":"timeout"}\n')
     assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)
-    assert forked
+    assert forks
 
 
-def test_no_fork_while_other_threads_run(tmp_path: Path, forked: list[int],
+def test_no_fork_while_other_threads_run(tmp_path: Path, forks: list[int],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _store(tmp_path)
-    monkeypatch.setattr(samples_fast, "threading", threading)
+    monkeypatch.setattr(forked, "threading", threading)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -293,7 +293,7 @@ def test_no_fork_while_other_threads_run(tmp_path: Path, forked: list[int],
     finally:
         stop.set()
         other.join()
-    assert forked == []
+    assert forks == []
 
 
 # --- The sample cache -----------------------------------------------------------------

@@ -36,22 +36,20 @@ The answer is *identical* to the reference (``reference_summary``: ``load_sample
 
 from __future__ import annotations
 
-import os
-import pickle
-import signal
-import threading
+import contextlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from itertools import compress, repeat
 from operator import add, attrgetter, getitem, gt, is_not, itemgetter, lt, ne, sub
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import msgspec
 
+from . import forked
 from .samples import (
     _RUNS_SUFFIX,
     DayAggregate,
@@ -275,11 +273,19 @@ class _Scan:
         return out
 
     def _read(self, todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
+        """``todo`` read by this process and one forked child per further core, each
+        with at least ``_FILES_PER_WORKER`` files, interleaved (days cost alike)."""
         window = (self.lo, self.hi, self.max_gap // _US)
-        workers = _workers(len(todo))
-        if workers < 2:
-            return _read_files(window, todo)
-        return _read_forked(window, todo, workers)
+        workers = max(1, min(forked.cores(), len(todo) // _FILES_PER_WORKER))
+        shares = [todo[i::workers] for i in range(workers)]
+        with contextlib.ExitStack() as stack:
+            children = [stack.enter_context(forked.Child(partial(_read_files, window, share)))
+                        for share in shares[1:]]
+            results = [_read_files(window, shares[0])] + [c.result() for c in children]
+        out: list[_Parsed] = [None] * len(todo)  # type: ignore[list-item]
+        for i, result in enumerate(results):
+            out[i::workers] = result
+        return out
 
     def _add(self, day: date, region: str, part: FilePart) -> None:
         self.runs += part.runs
@@ -287,78 +293,6 @@ class _Scan:
                       for comp, count, p50, p95 in part.rows]
         for comp, cert in part.certs.items():
             self.certs[comp, region] = cert
-
-
-def _workers(files: int) -> int:
-    """Processes to read ``files`` day-files with: one per core and at least
-    ``_FILES_PER_WORKER`` files each, capped by ``$MKSTATUS_WORKERS`` (1: this process
-    only); one when this process runs other threads (``mkstatus serve``), which a fork
-    could catch holding a lock."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return 1
-    cap = os.environ.get("MKSTATUS_WORKERS", "")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    limit = int(cap) if cap.isdigit() else (cores or 1)
-    return max(1, min(limit, files // _FILES_PER_WORKER))
-
-
-def _read_forked(window: tuple[int | None, int | None, int],
-                 todo: list[tuple[date, str, Path, bool]], workers: int) -> list[_Parsed]:
-    """``_read_files`` over ``todo`` split between this process and ``workers - 1`` forked
-    children, each sending its results back pickled through a pipe. A child that dies
-    without an answer leaves its share to this process; an exception in a child (say
-    ``_OutOfDay``) is raised here."""
-    shares = [todo[i::workers] for i in range(workers)]  # interleaved: days cost alike
-    children: list[tuple[int, int]] = []
-    try:
-        for share in shares[1:]:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the child, which never returns
-                _child(read_end, write_end, window, share)
-            os.close(write_end)
-            children.append((pid, read_end))
-        results = [_read_files(window, shares[0])]
-        for share in shares[1:]:
-            pid, read_end = children.pop(0)
-            try:
-                with os.fdopen(read_end, "rb") as pipe:
-                    payload = pipe.read()
-            finally:
-                os.waitpid(pid, 0)
-            answer = pickle.loads(payload) if payload else None
-            if isinstance(answer, BaseException):
-                raise answer
-            results.append(answer if isinstance(answer, list) else _read_files(window, share))
-    finally:
-        for pid, read_end in children:  # only when an exception is on its way out
-            os.close(read_end)
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    out: list[_Parsed] = [None] * len(todo)  # type: ignore[list-item]
-    for i, result in enumerate(results):
-        out[i::workers] = result
-    return out
-
-
-def _child(read_end: int, write_end: int, window: tuple[int | None, int | None, int],
-           share: list[tuple[date, str, Path, bool]]) -> NoReturn:
-    """A forked reader: answer through the pipe, then leave without running anything of
-    the parent's (no atexit handlers, no flushing of inherited buffers)."""
-    try:
-        os.close(read_end)
-        try:
-            answer: object = _read_files(window, share)
-        except Exception as e:  # noqa: BLE001 - sent to the parent, which raises it
-            answer = e
-        try:
-            payload = pickle.dumps(answer)
-        except Exception:  # noqa: BLE001 - an unpicklable answer: the parent redoes it
-            payload = b""
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-    finally:
-        os._exit(0)
 
 
 def _read_files(window: tuple[int | None, int | None, int],

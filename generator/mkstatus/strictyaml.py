@@ -36,7 +36,7 @@ def where(node: Node) -> tuple[int, int]:
 class _Loader(yaml.SafeLoader):
     """Composes nodes only; refuses the parts of YAML that let a file mean two things."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()
         mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
@@ -50,7 +50,7 @@ class _Loader(yaml.SafeLoader):
             shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise YamlProblem(mark.line + 1, mark.column + 1,
                               f"YAML tags ({shown}) are not allowed")
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def compose(text: str, first_line: int = 1) -> Node | None:

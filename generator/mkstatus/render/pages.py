@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -144,35 +144,51 @@ def update_anchor(moment: datetime) -> str:
     return "update-" + iso_utc(moment).replace(":", "").replace("-", "")
 
 
+class PageRenderer:
+    """The pages of one build, set up once: incident pages can be rendered in shares
+    (``generate`` spreads them over processes), the others all at once."""
+
+    def __init__(self, site: Site, extra: dict[str, Any] | None = None,
+                 markdown_config: MarkdownConfig | None = None) -> None:
+        self.site = site
+        self.extra = extra or {}
+        self.env = env = _environment()
+        self.convert = (markdown_config or MarkdownConfig()).converter()
+        names = {c.id: c.name for c in site.config.components}
+        zone = site.config.zone
+        env.filters.update(md=self.convert, show=lambda moment: show(moment, zone),
+                           cname=lambda cid: names.get(cid, cid),
+                           t=_memo(lambda moment: time_html(moment, zone)))
+        self.incident_template = env.get_template("incident.md.j2")
+
+    def incidents(self, views: Sequence[View]) -> list[tuple[str, str]]:
+        return [(f"incidents/{v.id}.md",
+                 _incident(self.incident_template, self.site, v, self.convert))
+                for v in views]
+
+    def others(self) -> list[tuple[str, str]]:
+        """Home, history and component pages."""
+        site, env, extra = self.site, self.env, self.extra
+        pages = [("index.md", _home(env, site, extra)), *_history(env, site, extra)]
+        component_tpl = env.get_template("component.md.j2")
+        by_component = _views_by_component(site)
+        for comp in site.config.components:
+            items = by_component.get(comp.id, [])
+            pages.append((f"components/{comp.id}.md", component_tpl.render(
+                c=comp, state=site.states[comp.id], now=site.now, ind=site.indicator,
+                items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
+                meta_title=_title(f"{comp.name}: {site.states[comp.id].status.label}"),
+                probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
+                extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
+            )))
+        return pages
+
+
 def render_pages(site: Site, extra: dict[str, Any] | None = None,
                  markdown_config: MarkdownConfig | None = None) -> list[tuple[str, str]]:
-    """Every page as (src path in docs, front matter + HTML), in a stable order."""
-    extra = extra or {}
-    env = _environment()
-    convert = (markdown_config or MarkdownConfig()).converter()
-    env.filters["md"] = convert
-    names = {c.id: c.name for c in site.config.components}
-    zone = site.config.zone
-    env.filters.update(show=lambda moment: show(moment, zone),
-                       cname=lambda cid: names.get(cid, cid),
-                       t=_memo(lambda moment: time_html(moment, zone)))
-    pages = [("index.md", _home(env, site, extra))]
-    incident_tpl = env.get_template("incident.md.j2")
-    pages += [(f"incidents/{v.id}.md", _incident(incident_tpl, site, v, convert))
-              for v in site.views]
-    pages += _history(env, site, extra)
-    component_tpl = env.get_template("component.md.j2")
-    by_component = _views_by_component(site)
-    for comp in site.config.components:
-        items = by_component.get(comp.id, [])
-        pages.append((f"components/{comp.id}.md", component_tpl.render(
-            c=comp, state=site.states[comp.id], now=site.now, ind=site.indicator,
-            items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
-            meta_title=_title(f"{comp.name}: {site.states[comp.id].status.label}"),
-            probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
-            extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
-        )))
-    return pages
+    """Every page as (src path in docs, front matter + HTML)."""
+    pages = PageRenderer(site, extra, markdown_config)
+    return pages.others() + pages.incidents(site.views)
 
 
 def _title(text: str) -> str:
