@@ -11,8 +11,11 @@ from types import SimpleNamespace
 
 import pytest
 from mkstatus import forked, generate, theme_share
-from mkstatus.commands import load, run_build
+from mkstatus import incidents as incidents_module
+from mkstatus.commands import load, mkdocs_config, project_of, run_build
 from mkstatus.errors import BuildError
+from mkstatus.project import load_config
+from mkstatus.render.pages import PageRenderer
 from mkstatus.times import resolve_now
 
 from .test_api import TROUBLE_NOW, _md, trouble_files, write_files
@@ -121,18 +124,66 @@ def _big_site(root: Path) -> Path:
     return write_files(root, files)
 
 
+def _files(outputs: list[generate.Output]) -> list[tuple[str, str | bytes, str]]:
+    return [(o.path, o.content, o.source) for o in outputs]
+
+
 def test_a_forked_generate_makes_the_same_files(tmp_path: Path, forks: list[int],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     site = load(_big_site(tmp_path), resolve_now(TROUBLE_NOW))
+    forks.clear()  # the incident files were parsed in parts
     together = generate.generate(site)
     assert len(forks) == 1
-    assert 0 < generate._child_share(site) < len(site.views)
     monkeypatch.setenv("MKSTATUS_WORKERS", "1")
     alone = generate.generate(site)
     assert len(forks) == 1
-    assert [(o.path, o.content, o.source) for o in together] == [
-        (o.path, o.content, o.source) for o in alone]
+    assert _files(together) == _files(alone)
     assert {o.source for o in together} >= {"pages", "feeds", "jsonfeed", "api"}
+
+
+def test_incident_pages_a_child_took_but_never_sent_are_rendered_here(
+        tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    site = load(_big_site(tmp_path), resolve_now(TROUBLE_NOW))
+    monkeypatch.setenv("MKSTATUS_WORKERS", "1")
+    alone = generate.generate(site, renderers=[("slow", lambda s: [])])
+    monkeypatch.setenv("MKSTATUS_WORKERS", "2")
+    parent, died = os.getpid(), tmp_path / "died"
+    real = PageRenderer.incidents
+
+    def incidents(self: PageRenderer, views: list[object]) -> list[tuple[str, str]]:
+        if os.getpid() != parent:  # the child dies in its first part
+            died.write_text("yes")
+            os._exit(3)
+        return real(self, views)  # type: ignore[arg-type]
+
+    def slow(s: object) -> list[tuple[str, str]]:
+        time.sleep(0.5)  # so the child takes parts before this process does
+        return []
+
+    monkeypatch.setattr(PageRenderer, "incidents", incidents)
+    together = generate.generate(site, renderers=[("slow", slow)])
+    assert forks and died.exists()
+    assert _files(together) == _files(alone)
+
+
+def test_tickets_are_taken_once_across_processes(forks: list[int]) -> None:
+    with forked.Tickets(forked.Tickets.LIMIT) as tickets:
+        def take() -> list[int]:
+            out = []
+            while (n := tickets.take()) is not None:
+                out.append(n)
+                time.sleep(0.0001)
+            return out
+
+        with forked.Child(take) as child:
+            mine = take()
+            theirs = child.result()
+    assert forks and mine and theirs
+    assert sorted(mine + theirs) == list(range(forked.Tickets.LIMIT))
+    with pytest.raises(ValueError, match="at most 1024"):
+        forked.Tickets(forked.Tickets.LIMIT + 1)
+    with forked.Tickets(0) as none:
+        assert none.take() is None
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -153,11 +204,34 @@ def test_a_build_with_forked_children_writes_the_same_site(
     if child == "dies":
         monkeypatch.setattr(forked, "_run_child", lambda *args: os._exit(3))
     run_build(config, TROUBLE_NOW, tmp_path / "shared", strict=False)
-    assert len(forks) == 2  # generate's child and the theme's
+    assert len(forks) == 3  # parsing incidents, generate, the theme
     monkeypatch.setenv("MKSTATUS_WORKERS", "1")
     run_build(config, TROUBLE_NOW, tmp_path / "alone", strict=False)
-    assert len(forks) == 2
+    assert len(forks) == 3
     shared, alone = _tree(tmp_path / "shared"), _tree(tmp_path / "alone")
     assert len(shared) > theme_share.MIN_PAGES
     assert shared.keys() == alone.keys()
     assert [p for p in shared if shared[p] != alone[p]] == []
+
+
+def test_incident_files_parsed_in_parts_give_the_same_incidents_and_problems(
+        tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _big_site(tmp_path)
+    folder = root.parent / "incidents"
+    (folder / "2026-01-05-broken.md").write_text("---\ntitle: [unclosed\n---\n")
+    (folder / "2026-01-06-unknown.md").write_text(
+        "---\ntitle: T\nimpact: minor\ncomponents: {dns: major_outage}\n---\n")
+    (folder / "2026-01-07-latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    config = load_config(project_of(mkdocs_config(root)))
+    incidents_module._cache.clear()
+    shared = incidents_module.load_incidents(folder, config, root.parent)
+    assert len(forks) == 1
+    monkeypatch.setenv("MKSTATUS_WORKERS", "1")
+    incidents_module._cache.clear()
+    alone = incidents_module.load_incidents(folder, config, root.parent)
+    assert len(forks) == 1
+    assert len(shared[0]) > generate.FORK_MIN_INCIDENTS
+    assert [str(p) for p in shared[1]] == [str(p) for p in alone[1]]
+    assert {p.path.rsplit("/", 1)[-1] for p in shared[1]} == {
+        "2026-01-05-broken.md", "2026-01-06-unknown.md", "2026-01-07-latin1.md"}
+    assert shared[0] == alone[0]

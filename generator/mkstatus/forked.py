@@ -13,6 +13,11 @@ pickled through a pipe. Nothing about the answer depends on the fork:
 
 So ``work`` must be a pure function of what the process holds when it forks: whatever it
 changes in memory stays in the child.
+
+``in_parts`` shares out a job in parts without guessing what each costs: the part
+numbers wait in a pipe (``Tickets``), and this process and a forked child each take the
+next one whenever they are free, so both finish within a part of each other even when
+one core is slower or busier.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import struct
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Generic, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def cores() -> int:
@@ -88,6 +95,72 @@ class Child(Generic[T]):
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+class Tickets:
+    """The numbers 0 to ``n - 1``, each taken once by whichever process asks first.
+
+    They are written to a pipe before any fork, and the write end closed, so every
+    process sees the same queue and an empty one reads as the end. A read of four bytes
+    from a pipe is atomic, so no number is taken twice or torn."""
+
+    LIMIT = 1024  # 4 KB: always fits in a pipe's buffer, so filling it never blocks
+
+    def __init__(self, n: int) -> None:
+        if not 0 <= n <= self.LIMIT:
+            raise ValueError(f"{n} tickets: at most {self.LIMIT}")
+        self.n = n
+        read_end, write_end = os.pipe()
+        try:
+            if n:
+                os.write(write_end, struct.pack(f"<{n}I", *range(n)))
+        finally:
+            os.close(write_end)
+        self.fd = read_end
+
+    def take(self) -> int | None:
+        """The next number, or None when all are taken."""
+        if self.fd < 0:
+            return None
+        data = os.read(self.fd, 4)
+        return struct.unpack("<I", data)[0] if data else None  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __enter__(self) -> Tickets:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def in_parts(count: int, part: Callable[[int], R], *, fork: bool = True,
+             parent_first: Callable[[], Any] = lambda: None,
+             child_first: Callable[[], Any] = lambda: None) -> tuple[list[R], Any, Any]:
+    """``[part(0), ..., part(count - 1)]``, done by this process and a forked child (when
+    ``fork`` and ``Child`` allow), each first doing its ``*_first`` work, then taking
+    parts until none is left; and the two ``*_first`` answers. A part the child took but
+    never sent back (it died) is done here."""
+    if count > Tickets.LIMIT:
+        raise ValueError(f"{count} parts: at most {Tickets.LIMIT}")
+
+    def take(tickets: Tickets) -> dict[int, R]:
+        done = {}
+        while (number := tickets.take()) is not None:
+            done[number] = part(number)
+        return done
+
+    with Tickets(count) as tickets, Child(lambda: (child_first(), take(tickets)),
+                                          fork=fork) as child:
+        parent_answer = parent_first()
+        mine = take(tickets)
+        child_answer, theirs = child.result()
+    return ([mine[n] if n in mine else theirs[n] if n in theirs else part(n)
+             for n in range(count)], parent_answer, child_answer)
 
 
 def _run_child(read_end: int, write_end: int, work: Callable[[], object]) -> NoReturn:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -58,21 +57,21 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
              markdown_config: MarkdownConfig | None = None) -> list[Output]:
     """Every file of the site that mkstatus makes, sorted, each path made once.
 
-    On a large site a forked child (``forked.Child``) renders the feeds and a share of
-    the incident pages while this process renders the rest: the same files, in about
-    half the time on two cores."""
+    On a large site a forked child renders the feeds while this process renders the
+    other pages and files; then both render incident pages, a part at a time, until none
+    is left (``forked.in_parts``): the same files in about half the time on two cores."""
     CONVERSIONS.next_build()
     pages = PageRenderer(site, page_extra if page_extra is not None else uptime_extra(site),
                          markdown_config)
     views = list(site.views)
-    theirs = _child_share(site) if len(views) >= FORK_MIN_INCIDENTS else 0
+    size = max(PART, -(-len(views) // forked.Tickets.LIMIT))
+    parts = [views[i:i + size] for i in range(0, len(views), size)]
     child_stages: list[tuple[str, Renderer]] = [
-        ("pages", lambda s: pages.incidents(views[:theirs])),
         ("feeds", render_feeds),
         ("jsonfeed", jsonfeed.render_jsonfeed),
     ]
     stages: list[tuple[str, Renderer]] = [
-        ("pages", lambda s: pages.others() + pages.incidents(views[theirs:])),
+        ("pages", lambda s: pages.others()),
         ("assets", _asset),
         ("api", api.render_api),
         ("calendar", calendar.render_calendar),
@@ -81,10 +80,12 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         ("hosting", hosting.render_headers),
         *renderers,
     ]
-    with forked.Child(partial(_run, site, child_stages),
-                      fork=len(views) >= FORK_MIN_INCIDENTS) as child:
-        done = _run(site, stages)
-        done += child.result()
+    rendered, done, files = forked.in_parts(
+        len(parts), lambda n: pages.incidents(parts[n]),
+        fork=len(views) >= FORK_MIN_INCIDENTS,
+        parent_first=lambda: _run(site, stages), child_first=lambda: _run(site, child_stages))
+    done += files
+    done += [("pages", path, content) for part in rendered for path, content in part]
     made: dict[str, Output] = {}
     for name, path, content in done:
         safe_path(path)
@@ -96,27 +97,8 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
 
 # Below this many incidents a build is quick, and forking would cost more than it saves.
 FORK_MIN_INCIDENTS = 200
-
-
-def _child_share(site: Site) -> int:
-    """How many incident pages the child renders besides the feeds, so that both
-    processes have about as much to do (weights measured with bench/build_scale.py, in
-    incident pages: a feed entry costs about a fifth of one, the other pages about 125)."""
-    feed_entries = sum(min(site.config.feed_limit, n) for n in _feed_sizes(site))
-    return max(0, (len(site.views) + 125 - feed_entries // 5) // 2)
-
-
-def _feed_sizes(site: Site) -> list[int]:
-    """Updates in the site's feed and in each component's feed (before the limit)."""
-    total = 0
-    per_component = dict.fromkeys((c.id for c in site.config.components), 0)
-    for v in site.views:
-        count = len(v.updates)
-        total += count
-        for cid in v.incident.component_ids:
-            if cid in per_component:
-                per_component[cid] += count
-    return [total, *per_component.values()]
+# Incident pages per part shared out between processes (see ``forked.Tickets``).
+PART = 10
 
 
 def _run(site: Site, stages: Sequence[tuple[str, Renderer]]

@@ -13,6 +13,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import forked
 from . import strictyaml as sy
 from .errors import Problem
 from .incident_rules import Draft as _Draft
@@ -60,7 +61,8 @@ def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> t
         return incidents, problems
     fresh: dict[tuple[str, int, int, str, tuple[str, ...], str], Parsed] = {}
     context = (tuple(c.id for c in config.components), str(config.timezone))
-    for file in sorted(directory.rglob("*.md")):
+    files = []
+    for file in sorted(directory.rglob("*.md"), key=lambda p: p.parts):
         shown = _display(file, display_root)
         if file.stem in seen:
             problems.append(Problem(shown, 1, 1, f"incident id {file.stem!r} is also used "
@@ -68,8 +70,12 @@ def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> t
             continue
         seen[file.stem] = shown
         stat = file.stat()
-        key = (str(file), stat.st_mtime_ns, stat.st_size, shown, *context)
-        parsed = _cache.get(key) or parse_incident(shown, file.stem, file.read_bytes(), config)
+        files.append((file, shown, (str(file), stat.st_mtime_ns, stat.st_size, shown,
+                                    *context)))
+    todo = [(file, shown) for file, shown, key in files if key not in _cache]
+    parsed_now = iter(_parse_all(todo, config))
+    for _, _, key in files:
+        parsed = _cache[key] if key in _cache else next(parsed_now)
         fresh[key] = parsed
         problems.extend(parsed[1])
         if parsed[0] is not None:
@@ -77,6 +83,25 @@ def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> t
     _cache = fresh  # only what the folder holds now
     incidents.sort(key=lambda i: i.id)
     return incidents, problems
+
+
+# Files per part when many are parsed (a cold build), shared out with a forked child.
+PART = 50
+
+
+def _parse_all(todo: list[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
+    """Each file parsed; many files (a cold build) by this process and a forked child
+    (``forked.in_parts``)."""
+    def parse(files: list[tuple[Path, str]]) -> list[Parsed]:
+        return [parse_incident(shown, file.stem, file.read_bytes(), config)
+                for file, shown in files]
+
+    if len(todo) < 4 * PART:
+        return parse(todo)
+    size = max(PART, -(-len(todo) // forked.Tickets.LIMIT))
+    parts = [todo[i:i + size] for i in range(0, len(todo), size)]
+    done, _, _ = forked.in_parts(len(parts), lambda n: parse(parts[n]))
+    return [parsed for part in done for parsed in part]
 
 
 def _display(file: Path, root: Path) -> str:

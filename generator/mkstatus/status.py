@@ -66,7 +66,8 @@ class View:
     def intervals(self, cid: str, now: datetime) -> list[tuple[datetime, datetime,
                                                                ComponentStatus]]:
         """Half-open intervals during which this incident set the component's status."""
-        if self.kind is Kind.NOTICE or self.status in ("scheduled", "cancelled"):
+        if (cid not in self.incident.component_ids or self.kind is Kind.NOTICE
+                or self.status in ("scheduled", "cancelled")):
             return []
         finish = self.end if self.end is not None else now
         if self.kind is Kind.MAINTENANCE:

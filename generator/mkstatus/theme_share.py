@@ -35,7 +35,7 @@ PREBUILT = "mkstatus-prebuilt.html"
 MIN_PAGES = 200  # below this, a build is quick and forking would cost more than it saves
 # Of the pages, the share this process keeps: it renders them, and it writes all pages
 # (measured with bench/build_scale.py at 1,000 and 10,000 incidents on two cores).
-KEEP = 0.4
+KEEP = 0.43
 
 
 class ThemeShare:
