@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -61,6 +62,29 @@ def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from .test_api import build_trouble
 
     return build_trouble(tmp_path_factory)
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Let ``mkstatus.forked`` fork, with two cores, however many threads earlier tests
+    left in this process (the children forked in tests only compute and read files);
+    returns the pids of the children forked."""
+    from mkstatus import forked
+
+    monkeypatch.setattr(forked, "threading", SimpleNamespace(active_count=lambda: 1))
+    monkeypatch.setenv("MKSTATUS_WORKERS", "2")
+    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda pid: {0, 1})
+    pids: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(forked.os, "fork", fork)
+    return pids
 
 
 def require(what: str, present: bool) -> None:

@@ -7,7 +7,6 @@ import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from mkstatus import forked, generate, theme_share
@@ -19,26 +18,6 @@ from mkstatus.render.pages import PageRenderer
 from mkstatus.times import resolve_now
 
 from .test_api import TROUBLE_NOW, _md, trouble_files, write_files
-
-
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Fork however many threads earlier tests left in this process (the children here
-    only compute), with two cores; returns the pids of the children forked."""
-    monkeypatch.setattr(forked, "threading", SimpleNamespace(active_count=lambda: 1))
-    monkeypatch.setenv("MKSTATUS_WORKERS", "2")
-    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda pid: {0, 1})
-    pids: list[int] = []
-    real = os.fork
-
-    def fork() -> int:
-        pid = real()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(forked.os, "fork", fork)
-    return pids
 
 
 def test_the_answer_comes_from_the_child(forks: list[int]) -> None:
@@ -235,3 +214,23 @@ def test_incident_files_parsed_in_parts_give_the_same_incidents_and_problems(
     assert {p.path.rsplit("/", 1)[-1] for p in shared[1]} == {
         "2026-01-05-broken.md", "2026-01-06-unknown.md", "2026-01-07-latin1.md"}
     assert shared[0] == alone[0]
+
+
+def test_parts_are_shared_by_as_many_children_as_allowed(
+        forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MKSTATUS_WORKERS", "3")
+
+    def part(n: int) -> tuple[int, int]:
+        time.sleep(0.005)
+        return n, os.getpid()
+
+    done, mine, theirs = forked.in_parts(60, part, parent_first=lambda: "parent",
+                                         child_first=os.getpid)
+    assert [n for n, _ in done] == list(range(60))
+    assert len(forks) == 2 and theirs == forks[0] and mine == "parent"
+    assert {pid for _, pid in done} <= {os.getpid(), *forks}
+    assert len({pid for _, pid in done}) >= 2
+    for processes in (0, 1):
+        done, _, _ = forked.in_parts(3, part, processes=processes)
+        assert {pid for _, pid in done} == {os.getpid()}
+    assert len(forks) == 2

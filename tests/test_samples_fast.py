@@ -10,7 +10,6 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from mkstatus import forked, samples_fast
@@ -232,25 +231,11 @@ def test_load_probe_data_is_unchanged(tmp_path: Path, now: datetime,
 
 
 @pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Read with three processes (two forked) however few files there are; returns the
-    pids of the children forked."""
+def forks(forks: list[int], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Read with three processes (two forked) however few files there are."""
     monkeypatch.setattr(samples_fast, "_FILES_PER_WORKER", 1)
     monkeypatch.setenv("MKSTATUS_WORKERS", "3")
-    # Forking is only done in a process without other threads; the children only read
-    # files, so the threads that earlier tests left in this process do not matter here.
-    monkeypatch.setattr(forked, "threading", SimpleNamespace(active_count=lambda: 1))
-    pids: list[int] = []
-    real = os.fork
-
-    def fork() -> int:
-        pid = real()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(forked.os, "fork", fork)
-    return pids
+    return forks
 
 
 @pytest.mark.parametrize(("since", "until"), WINDOWS)

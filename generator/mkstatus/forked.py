@@ -22,6 +22,7 @@ one core is slower or busier.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -139,12 +140,14 @@ class Tickets:
 
 
 def in_parts(count: int, part: Callable[[int], R], *, fork: bool = True,
+             processes: int | None = None,
              parent_first: Callable[[], Any] = lambda: None,
              child_first: Callable[[], Any] = lambda: None) -> tuple[list[R], Any, Any]:
-    """``[part(0), ..., part(count - 1)]``, done by this process and a forked child (when
-    ``fork`` and ``Child`` allow), each first doing its ``*_first`` work, then taking
-    parts until none is left; and the two ``*_first`` answers. A part the child took but
-    never sent back (it died) is done here."""
+    """``[part(0), ..., part(count - 1)]``, done by this process and forked children
+    (when ``fork`` and ``Child`` allow: one per further core, ``processes`` in all at
+    most), each taking parts until none is left; first, this process does
+    ``parent_first`` and the first child ``child_first``, whose answers come back too.
+    A part a child took but never sent back (it died) is done here."""
     if count > Tickets.LIMIT:
         raise ValueError(f"{count} parts: at most {Tickets.LIMIT}")
 
@@ -154,13 +157,19 @@ def in_parts(count: int, part: Callable[[int], R], *, fork: bool = True,
             done[number] = part(number)
         return done
 
-    with Tickets(count) as tickets, Child(lambda: (child_first(), take(tickets)),
-                                          fork=fork) as child:
+    limit = count + 1 if processes is None else processes
+    children = max(0, min(cores(), count + 1, limit) - 1) if fork else 0
+    with Tickets(count) as tickets, contextlib.ExitStack() as stack:
+        first = stack.enter_context(Child(lambda: (child_first(), take(tickets)),
+                                          fork=children > 0))
+        others = [stack.enter_context(Child(lambda: take(tickets)))
+                  for _ in range(children - 1)]
         parent_answer = parent_first()
-        mine = take(tickets)
-        child_answer, theirs = child.result()
-    return ([mine[n] if n in mine else theirs[n] if n in theirs else part(n)
-             for n in range(count)], parent_answer, child_answer)
+        done = take(tickets)
+        child_answer, theirs = first.result()
+        for answer in [theirs, *(child.result() for child in others)]:
+            done.update(answer)
+    return [done[n] if n in done else part(n) for n in range(count)], parent_answer, child_answer
 
 
 def _run_child(read_end: int, write_end: int, work: Callable[[], object]) -> NoReturn:

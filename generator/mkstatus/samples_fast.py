@@ -36,12 +36,11 @@ The answer is *identical* to the reference (``reference_summary``: ``load_sample
 
 from __future__ import annotations
 
-import contextlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, partial
+from functools import cache
 from itertools import compress, repeat
 from operator import add, attrgetter, getitem, gt, is_not, itemgetter, lt, ne, sub
 from pathlib import Path
@@ -77,6 +76,7 @@ _FRACTIONS = {"Z": 0, **{f".{ms:03d}Z": ms * 1000 for ms in range(1000)}}
 _PLAIN = frozenset({int, type(None)})
 _CERT_CACHE_LIMIT = 4096
 _FILES_PER_WORKER = 24
+_PART = 4  # day-files per part shared out between processes
 
 # The samples' JSON, as the reference (orjson, then ``_parse_line``'s checks) accepts it:
 # ``e`` and unknown keys ignored, the last of duplicate keys wins, and integers within
@@ -273,19 +273,15 @@ class _Scan:
         return out
 
     def _read(self, todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
-        """``todo`` read by this process and one forked child per further core, each
-        with at least ``_FILES_PER_WORKER`` files, interleaved (days cost alike)."""
+        """``todo`` read by this process and, for many files, forked children, one per
+        further core with at least ``_FILES_PER_WORKER`` files each, taking parts of
+        ``_PART`` files whenever they are free (``forked.in_parts``)."""
         window = (self.lo, self.hi, self.max_gap // _US)
-        workers = max(1, min(forked.cores(), len(todo) // _FILES_PER_WORKER))
-        shares = [todo[i::workers] for i in range(workers)]
-        with contextlib.ExitStack() as stack:
-            children = [stack.enter_context(forked.Child(partial(_read_files, window, share)))
-                        for share in shares[1:]]
-            results = [_read_files(window, shares[0])] + [c.result() for c in children]
-        out: list[_Parsed] = [None] * len(todo)  # type: ignore[list-item]
-        for i, result in enumerate(results):
-            out[i::workers] = result
-        return out
+        size = max(_PART, -(-len(todo) // forked.Tickets.LIMIT))
+        parts = [todo[i:i + size] for i in range(0, len(todo), size)]
+        done, _, _ = forked.in_parts(len(parts), lambda n: _read_files(window, parts[n]),
+                                     processes=len(todo) // _FILES_PER_WORKER)
+        return [parsed for part in done for parsed in part]
 
     def _add(self, day: date, region: str, part: FilePart) -> None:
         self.runs += part.runs
