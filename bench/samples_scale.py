@@ -106,6 +106,26 @@ def measure(root: Path, components: int, days: int, cache: Path,
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+JSON_LOADS = """
+import json, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+for path in sorted(Path({root!r}).rglob("*.jsonl")):
+    for line in path.read_bytes().splitlines():
+        json.loads(line)
+print(time.perf_counter() - t0)
+"""
+
+
+def json_loads_seconds(root: Path) -> float:
+    """The issue's yardstick, measured here and now: plain ``json.loads`` of every line,
+    in one fresh process (the issue: "about 5 s for that here"), so a slow spell of the
+    machine shows up in the figures."""
+    out = subprocess.run([sys.executable, "-c", JSON_LOADS.format(root=str(root))],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def report(label: str, r: dict[str, float]) -> None:
     print(f"{label:<32} {r['load']:5.2f} s load+runs+status+latency, {r['uptime']:.2f} s "
           f"uptime ({r['days']} days); peak RSS {r['maxrss_mb']:.0f} MB", flush=True)
@@ -167,6 +187,9 @@ def run(days: int = 365, components: int = 20, keep: Path | str | None = None,
             shutil.copytree(source, root)
         raw = figures["raw_bytes"] = file_bytes(root)
         print(f"on disk (raw JSONL)  {raw:,} bytes = {raw / n:.1f} bytes/sample")
+        figures["json_loads_s"] = json_loads_seconds(root)
+        print(f"plain json.loads of every line, 1 process: {figures['json_loads_s']:.2f} s "
+              "(the issue's yardstick: about 5 s)", flush=True)
         figures["raw"] = loads(root, components, days, "raw")
         if git:
             pack = figures["git_pack_bytes"] = git_pack_bytes(root)

@@ -110,7 +110,6 @@ class Tickets:
     def __init__(self, n: int) -> None:
         if not 0 <= n <= self.LIMIT:
             raise ValueError(f"{n} tickets: at most {self.LIMIT}")
-        self.n = n
         read_end, write_end = os.pipe()
         try:
             if n:
