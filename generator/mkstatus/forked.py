@@ -15,7 +15,7 @@ So ``work`` must be a pure function of what the process holds when it forks: wha
 changes in memory stays in the child.
 
 ``in_parts`` shares out a job in parts without guessing what each costs: the part
-numbers wait in a pipe (``Tickets``), and this process and a forked child each take the
+numbers wait in a pipe (``Tickets``), and this process and forked children each take the
 next one whenever they are free, so both finish within a part of each other even when
 one core is slower or busier.
 """

@@ -58,8 +58,9 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
     """Every file of the site that mkstatus makes, sorted, each path made once.
 
     On a large site a forked child renders the feeds while this process renders the
-    other pages and files; then both render incident pages, a part at a time, until none
-    is left (``forked.in_parts``): the same files in about half the time on two cores."""
+    other pages and files; then both (and a child per further core) render incident
+    pages, a part at a time, until none is left (``forked.in_parts``): the same files in
+    about half the time on two cores."""
     CONVERSIONS.next_build()
     pages = PageRenderer(site, page_extra if page_extra is not None else uptime_extra(site),
                          markdown_config)

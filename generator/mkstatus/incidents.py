@@ -85,12 +85,12 @@ def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> t
     return incidents, problems
 
 
-# Files per part when many are parsed (a cold build), shared out with a forked child.
+# Files per part when many are parsed (a cold build), shared out with forked children.
 PART = 50
 
 
 def _parse_all(todo: list[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
-    """Each file parsed; many files (a cold build) by this process and a forked child
+    """Each file parsed; many files (a cold build) by this process and forked children
     (``forked.in_parts``)."""
     def parse(files: list[tuple[Path, str]]) -> list[Parsed]:
         return [parse_incident(shown, file.stem, file.read_bytes(), config)

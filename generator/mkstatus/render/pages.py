@@ -184,13 +184,6 @@ class PageRenderer:
         return pages
 
 
-def render_pages(site: Site, extra: dict[str, Any] | None = None,
-                 markdown_config: MarkdownConfig | None = None) -> list[tuple[str, str]]:
-    """Every page as (src path in docs, front matter + HTML)."""
-    pages = PageRenderer(site, extra, markdown_config)
-    return pages.others() + pages.incidents(site.views)
-
-
 def _title(text: str) -> str:
     return html.escape(clean(text), quote=True)
 

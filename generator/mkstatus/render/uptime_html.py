@@ -8,7 +8,7 @@ colour, and the percentages are text. Colours come from CSS variables
 
 The home page carries 90 bars for every component, so the markup per bar is kept to one
 short ``<span>`` (about 40 bytes; a page with 6 components stays a few KB gzipped).
-The output is the ``extra`` mapping that ``render_pages`` accepts.
+The output is the ``extra`` mapping that ``PageRenderer`` accepts.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def fmt_pct(value: float | None) -> str:
 
 
 def page_extra(site: Site) -> dict[str, Any]:
-    """The ``extra`` for ``render_pages``: notes and HTML per component."""
+    """The ``extra`` for ``PageRenderer``: notes and HTML per component."""
     uptime: dict[str, ComponentUptime] = dict(site.extras.get("uptime", {}))
     certs: dict[str, datetime] = dict(site.extras.get("cert_expiry", {}))
     notes: dict[str, str] = {}
