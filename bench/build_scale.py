@@ -151,18 +151,26 @@ def make_floor(root: Path, pages: int, incidents: Path) -> None:
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and the child's peak RSS in MB (RUSAGE_CHILDREN is a high-water mark,
-    so each measurement runs in a fresh `python -c` wrapper that reports its own child)."""
+    """Wall seconds and the child's peak RSS in MB; see `timed_cpu`."""
+    seconds, _cpu, peak = timed_cpu(cmd, cwd, env)
+    return seconds, peak
+
+
+def timed_cpu(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system of the command and every process it
+    waited for, so worker processes count) and the largest peak RSS in MB of one of those
+    processes. RUSAGE_CHILDREN is a high-water mark, so each measurement runs in a fresh
+    `python -c` wrapper that reports its own child."""
     wrapper = ("import resource,subprocess,sys,time;t=time.perf_counter();"
-               "r=subprocess.run(sys.argv[1:]);"
-               "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN)"
-               ".ru_maxrss/1024, r.returncode)")
+               "r=subprocess.run(sys.argv[1:]);u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+               "print(time.perf_counter()-t, u.ru_utime+u.ru_stime, u.ru_maxrss/1024,"
+               " r.returncode)")
     out = subprocess.run([sys.executable, "-c", wrapper, *cmd], cwd=cwd, env=env,
                          capture_output=True, text=True, check=True)
-    seconds, peak, code = out.stdout.split()[-3:]
+    seconds, cpu, peak, code = out.stdout.split()[-4:]
     if code != "0":
         raise SystemExit(f"{cmd} failed in {cwd}:\n{out.stderr[-3000:]}")
-    return float(seconds), float(peak)
+    return float(seconds), float(cpu), float(peak)
 
 
 def size_of(folder: Path) -> tuple[int, int]:
@@ -180,10 +188,10 @@ def bench_env() -> dict[str, str]:
 def print_header(repeat: int) -> None:
     print(f"medians of {repeat} builds each; mkstatus without its sample cache (a fresh "
           "clone), rebuild: the next build with it")
-    print("|      N |   samples |  pages | mkstatus  |  rebuild  |   peak    |  output   |"
-          "  floor    | ratio |")
+    print("|      N |   samples |  pages | mkstatus  | mk CPU    |  rebuild  |   peak    |"
+          "  output   |  floor    | floor CPU | ratio | CPU ratio |")
     print("|-------:|----------:|-------:|----------:|----------:|----------:|----------:|"
-          "----------:|------:|", flush=True)
+          "----------:|----------:|----------:|------:|----------:|", flush=True)
 
 
 def run(n: int, components: int, days: int, env: dict[str, str] | None,
@@ -200,26 +208,32 @@ def run(n: int, components: int, days: int, env: dict[str, str] | None,
               NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
         mkdocs = [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"]
         floor = Path(tmp) / "floor"
-        cold, peaks, floors = [], [], []
+        cold, cold_cpu, peaks, floors, floor_cpu = [], [], [], [], []
         for _ in range(repeat):
             shutil.rmtree(root / ".mkstatus-cache", ignore_errors=True)
-            seconds, peak = timed(mk, root, env)
+            seconds, cpu, peak = timed_cpu(mk, root, env)
             cold.append(seconds)
+            cold_cpu.append(cpu)
             peaks.append(peak)
             if not floor.exists():
                 total, pages = size_of(root / "site")
                 make_floor(floor, pages, root / "incidents")
-            floors.append(timed(mkdocs, floor, env)[0])
+            f_wall, f_cpu, _ = timed_cpu(mkdocs, floor, env)
+            floors.append(f_wall)
+            floor_cpu.append(f_cpu)
         warm = timed(mk, root, env)[0]
         mk_s, f_s = statistics.median(cold), statistics.median(floors)
-        print(f"| {n:>6} | {samples:>9,} | {pages:>6} | {mk_s:7.2f} s | {warm:7.2f} s | "
-              f"{max(peaks):6.0f} MB | {total / 1e6:7.1f} MB | {f_s:7.2f} s | "
-              f"{mk_s / f_s:5.2f} |", flush=True)
+        mk_c, f_c = statistics.median(cold_cpu), statistics.median(floor_cpu)
+        print(f"| {n:>6} | {samples:>9,} | {pages:>6} | {mk_s:7.2f} s | {mk_c:7.2f} s | "
+              f"{warm:7.2f} s | {max(peaks):6.0f} MB | {total / 1e6:7.1f} MB | "
+              f"{f_s:7.2f} s | {f_c:7.2f} s | {mk_s / f_s:5.2f} | {mk_c / f_c:9.2f} |",
+              flush=True)
     return {"n": n, "components": components, "days": days, "compact_days": compact_days,
             "samples": samples, "pages": pages, "repeat": repeat, "cold_s": mk_s,
             "cold_all_s": cold, "rebuild_s": warm, "peak_mb": max(peaks),
             "output_mb": total / 1e6, "floor_s": f_s, "floor_all_s": floors,
-            "ratio": mk_s / f_s, "rebuild_ratio": warm / f_s}
+            "ratio": mk_s / f_s, "rebuild_ratio": warm / f_s, "cold_cpu_s": mk_c,
+            "cold_cpu_all_s": cold_cpu, "floor_cpu_s": f_c, "cpu_ratio": mk_c / f_c}
 
 
 def main() -> None:
