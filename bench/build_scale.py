@@ -75,7 +75,7 @@ def incident_text(rng: random.Random, index: int, components: int) -> tuple[str,
 
 def write_samples(root: Path, components: int, days: int) -> int:
     sys.path.insert(0, str(REPO / "generator"))
-    from mkstatus.samples import Outcome, Sample, day_dir, sample_line
+    from mkstatus.samples.store import Outcome, Sample, day_dir, sample_line
 
     count = 0
     rng = random.Random(7)
@@ -112,7 +112,7 @@ def make_site(root: Path, n: int, components: int, days: int,
         (root / "incidents" / f"{stem}.md").write_text(text)
     count = write_samples(root, components, days) if days else 0
     if count and compact_days is not None:
-        from mkstatus.samples_compact import compact
+        from mkstatus.samples.compact import compact
 
         compact(root / "samples", older_than_days=compact_days, now=NOW)
     return count

@@ -25,8 +25,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "generator"), str(REPO)]
 
-from mkstatus.probe_config import HttpProbe  # noqa: E402
-from mkstatus.probing import MAX_WORKERS, run_probes  # noqa: E402
+from mkstatus.probes.config import HttpProbe  # noqa: E402
+from mkstatus.probes.run import MAX_WORKERS, run_probes  # noqa: E402
 
 from tests.probe_servers import ROUTES, serving  # noqa: E402
 

@@ -35,8 +35,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "generator"))
 
-from mkstatus.samples import Outcome, Sample, day_dir, sample_line  # noqa: E402
-from mkstatus.samples_compact import compact  # noqa: E402
+from mkstatus.samples.compact import compact  # noqa: E402
+from mkstatus.samples.store import Outcome, Sample, day_dir, sample_line  # noqa: E402
 
 END = datetime(2026, 11, 22, tzinfo=UTC)
 STEP = timedelta(minutes=5)
@@ -72,9 +72,9 @@ from datetime import datetime, UTC
 from pathlib import Path
 sys.path.insert(0, {gen!r})
 from mkstatus.model import Component, SiteConfig
-from mkstatus.probe_config import HttpProbe
+from mkstatus.probes.config import HttpProbe
 from mkstatus.project import Project, load_probe_data
-from mkstatus.uptime import site_uptime
+from mkstatus.compute.uptime import site_uptime
 root = Path({root!r})
 comps = tuple(Component(f"component-{{i:02d}}", f"C{{i}}", None, "", i,
               HttpProbe(url="https://x.example/")) for i in range({n}))

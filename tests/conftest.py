@@ -66,10 +66,10 @@ def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Let ``mkstatus.forked`` fork, with two cores, however many threads earlier tests
+    """Let ``mkstatus.parallel`` fork, with two cores, however many threads earlier tests
     left in this process (the children forked in tests only compute and read files);
     returns the pids of the children forked."""
-    from mkstatus import forked
+    from mkstatus import parallel as forked
 
     monkeypatch.setattr(forked, "threading", SimpleNamespace(active_count=lambda: 1))
     monkeypatch.setenv("MKSTATUS_WORKERS", "2")

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import yaml
-from mkstatus.generate import CSS_PATH, generate
 from mkstatus.project import Project, load_project
+from mkstatus.render.generate import CSS_PATH, generate
 from mkstatus.times import resolve_now
 
 SCENARIOS = Path(__file__).parent / "scenarios"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from mkstatus.config import parse_config
-from mkstatus.incidents import parse_incident
+from mkstatus.incidents.parse import parse_incident
 
 from .conftest import mkstatus
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from jsonschema import FormatChecker
 from lxml import etree
+from mkstatus.compute.site import compute
+from mkstatus.compute.status import ProbeVerdict
 from mkstatus.errors import BuildError
 from mkstatus.model import Component, SiteConfig
 from mkstatus.render.badges import render_badges
 from mkstatus.render.hosting import IMMUTABLE, SHORT
-from mkstatus.site import compute
-from mkstatus.status import ProbeVerdict
 
 from .test_api import ATOM, load
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 import pytest
-from mkstatus.cli import main
+from mkstatus.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 COMMANDS = sorted(main.commands)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mkstatus import editing
-from mkstatus.cli import main
+from mkstatus.cli.main import main
 from mkstatus.config import parse_config
-from mkstatus.incidents import parse_incident
+from mkstatus.incidents import editing
+from mkstatus.incidents.parse import parse_incident
 from mkstatus.model import Kind
 from mkstatus.scaffold import Settings, init
 
@@ -81,7 +81,7 @@ def write(site: Path, name: str, text: str) -> Path:
 
 
 def config(site: Path):  # noqa: ANN201  (a SiteConfig)
-    from mkstatus.commands import mkdocs_config, project_of
+    from mkstatus.mkdocs.build import mkdocs_config, project_of
     from mkstatus.project import load_config
 
     return load_config(project_of(mkdocs_config(site / "mkdocs.yml")))

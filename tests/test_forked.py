@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from mkstatus import forked, generate, theme_share
-from mkstatus import incidents as incidents_module
-from mkstatus.commands import load, mkdocs_config, project_of, run_build
+from mkstatus import parallel as forked
 from mkstatus.errors import BuildError
+from mkstatus.incidents import parse as incidents_module
+from mkstatus.mkdocs import theme_share
+from mkstatus.mkdocs.build import load, mkdocs_config, project_of, run_build
 from mkstatus.project import load_config
+from mkstatus.render import generate
 from mkstatus.render.pages import PageRenderer
 from mkstatus.times import resolve_now
 

@@ -32,9 +32,9 @@ def test_one_stylesheet_carries_every_css_part() -> None:
     """A cold page view costs one request for all of mkstatus' CSS."""
     from importlib import resources
 
-    from mkstatus.generate import CSS_PARTS, CSS_PATH, _asset
+    from mkstatus.render.generate import CSS_PARTS, CSS_PATH, _asset
 
-    folder = resources.files("mkstatus").joinpath("assets")
+    folder = resources.files("mkstatus.render").joinpath("assets")
     [(path, css)] = _asset(None)  # type: ignore[arg-type]
     assert path == CSS_PATH
     parts = [folder.joinpath(name).read_bytes() for name in CSS_PARTS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from mkstatus.errors import ConfigError
-from mkstatus.probe_config import HttpProbe, TcpProbe, expand_env, parse_probe, referenced_vars
+from mkstatus.probes.config import HttpProbe, TcpProbe, expand_env, parse_probe, referenced_vars
 
 W = "components[2].probe"
 

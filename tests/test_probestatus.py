@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from mkstatus.compute.status import component_states, view
 from mkstatus.model import Component, ComponentStatus, Impact, Incident, Kind, SiteConfig
-from mkstatus.probe_config import TcpProbe
-from mkstatus.probestatus import max_gap_for, probe_history
-from mkstatus.samples import Outcome, Sample, append_samples, load_runs, sample_runs
-from mkstatus.samples_compact import compact
-from mkstatus.status import component_states, view
+from mkstatus.probes.config import TcpProbe
+from mkstatus.probes.verdicts import max_gap_for, probe_history
+from mkstatus.samples.compact import compact
+from mkstatus.samples.store import Outcome, Sample, append_samples, load_runs, sample_runs
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 OK, DOWN, SLOW = Outcome.OK, Outcome.TIMEOUT, Outcome.DEGRADED

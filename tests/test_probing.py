@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from mkstatus.errors import ConfigError
-from mkstatus.probe_config import HttpProbe, Probe, TcpProbe
-from mkstatus.probe_errors import classify, redact_url, scrub
-from mkstatus.probing import run_probes
-from mkstatus.samples import Outcome, Sample, append_samples
+from mkstatus.probes.config import HttpProbe, Probe, TcpProbe
+from mkstatus.probes.errors import classify, redact_url, scrub
+from mkstatus.probes.run import run_probes
+from mkstatus.samples.store import Outcome, Sample, append_samples
 
 from .probe_servers import FaultServer, FullBacklog, refused_port, tls_contexts
 
@@ -259,7 +259,7 @@ def test_unset_variable_is_a_config_error_naming_it_before_any_request(
 def test_unexpected_exception_becomes_a_protocol_sample(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import mkstatus.probing as probing
+    import mkstatus.probes.run as probing
 
     def boom(probe: object, secrets: object) -> object:
         raise RuntimeError(f"bug with {CANARY}")

@@ -7,8 +7,8 @@ from pathlib import Path
 import jinja2
 import markdown
 import pytest
-from mkstatus.commands import load
-from mkstatus.generate import generate
+from mkstatus.mkdocs.build import load
+from mkstatus.render.generate import generate
 from mkstatus.render.reuse import CONVERSIONS, MemoryBytecodeCache, Reuse
 from mkstatus.times import resolve_now
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from mkstatus.errors import ConfigError
-from mkstatus.samples import (
+from mkstatus.samples.compact import aggregate_day, compact
+from mkstatus.samples.store import (
     Outcome,
     Sample,
     append_samples,
@@ -20,7 +21,6 @@ from mkstatus.samples import (
     sample_line,
     sample_runs,
 )
-from mkstatus.samples_compact import aggregate_day, compact
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 

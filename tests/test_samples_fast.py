@@ -12,12 +12,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from mkstatus import forked, samples_fast
+from mkstatus import parallel as forked
+from mkstatus.compute.uptime import daily_latency
 from mkstatus.model import Component, SiteConfig
-from mkstatus.probe_config import HttpProbe
-from mkstatus.probestatus import cert_warnings, max_gap_for, probe_history
+from mkstatus.probes.config import HttpProbe
+from mkstatus.probes.verdicts import cert_warnings, max_gap_for, probe_history
 from mkstatus.project import Project, load_probe_data
-from mkstatus.samples import (
+from mkstatus.samples import read as samples_fast
+from mkstatus.samples.compact import compact
+from mkstatus.samples.read import reference_summary, summarize_samples, summary_of
+from mkstatus.samples.store import (
     Outcome,
     Sample,
     _parse_line,
@@ -28,9 +32,6 @@ from mkstatus.samples import (
     sample_line,
     sample_runs,
 )
-from mkstatus.samples_compact import compact
-from mkstatus.samples_fast import reference_summary, summarize_samples, summary_of
-from mkstatus.uptime import daily_latency
 
 START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
 GAP = timedelta(minutes=15)
@@ -112,13 +113,13 @@ WINDOWS = [(None, None), (START + timedelta(hours=7, minutes=3), None),
 def reference_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the day-files the fast path handed to the reference line reader."""
     seen: list[str] = []
-    real = samples_fast._read_file
+    real = samples_fast.read_file
 
     def spy(path: Path, region: str, warn: Callable[[str], None]) -> list[Sample]:
         seen.append("/".join(path.parts[-4:]))
         return real(path, region, warn)
 
-    monkeypatch.setattr(samples_fast, "_read_file", spy)
+    monkeypatch.setattr(samples_fast, "read_file", spy)
     return seen
 
 
@@ -186,7 +187,7 @@ def _old_load_probe_data(project: Project, config: SiteConfig, now: datetime):  
     """``project.load_probe_data`` before the fast path, kept as the reference."""
     since = now - timedelta(days=config.history_days + 2)
     gap = max_gap_for(config)
-    warn = logging.getLogger("mkstatus.samples").warning
+    warn = logging.getLogger("mkstatus.samples.store").warning
     raw = [s for s in load_samples(project.samples_dir, since=since, warn=warn) if s.time <= now]
     day = since.astimezone(UTC).date()
     aggs = [a for a in load_aggregates(project.samples_dir, since=day, warn=warn)
@@ -213,7 +214,7 @@ def test_load_probe_data_is_unchanged(tmp_path: Path, now: datetime,
     config = SiteConfig("S", "https://s.example/", UTC, "", comps, history_days=2)
     project = Project(tmp_path, tmp_path / "mkdocs.yml", tmp_path, "S", None,
                       {"samples_dir": "samples"})
-    caplog.set_level(logging.WARNING, "mkstatus.samples")
+    caplog.set_level(logging.WARNING, "mkstatus.samples.store")
     old = _old_load_probe_data(project, config, now)
     old_log = [r.getMessage() for r in caplog.records]
     caplog.clear()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from mkstatus.cli import main
+from mkstatus.cli.main import main
 
 NOW = "2026-11-23T20:25:00Z"
 FILES = [".gitattributes", ".github/workflows/check.yml", ".github/workflows/deploy.yml",

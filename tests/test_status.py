@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from mkstatus.compute.site import compute
+from mkstatus.compute.status import view
 from mkstatus.config import parse_config
-from mkstatus.incidents import parse_incident
+from mkstatus.incidents.parse import parse_incident
 from mkstatus.model import ComponentStatus, Indicator, Kind
-from mkstatus.site import compute
-from mkstatus.status import view
 
 CONFIG, _ = parse_config(
     {"timezone": "UTC", "components": [{"id": "api"}, {"id": "web"}, {"id": "db"}]},

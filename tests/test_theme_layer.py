@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 # no sidebar is shared, so every page gets Material's own rendering.
 BUILD = """
 import os, sys
-import mkstatus.plugin as plugin
+import mkstatus.mkdocs.plugin as plugin
 real = plugin.nav_key
 shared = []
 def nav_key(page):
@@ -27,7 +27,7 @@ def nav_key(page):
         shared.append(page.url)
     return key
 plugin.nav_key = nav_key
-from mkstatus.cli import main
+from mkstatus.cli.main import main
 try:
     main(["build", "--now", sys.argv[1]])
 finally:

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from mkstatus.samples import Outcome, Sample
-from mkstatus.samples_compact import aggregate_day
-from mkstatus.uptime import component_uptime, daily_latency, day_bounds
+from mkstatus.compute.uptime import component_uptime, daily_latency, day_bounds
+from mkstatus.samples.compact import aggregate_day
+from mkstatus.samples.store import Outcome, Sample
 
 NZ = ZoneInfo("Pacific/Auckland")
 MAJOR, PARTIAL, DEGRADED, MAINT, UP = (

@@ -12,13 +12,13 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import strictyaml as sy
-from .errors import Problem
-from .incidents import COMPONENT_ID_RE
-from .model import Component, SiteConfig
-from .probe_config import parse_probe
-from .suggest import did_you_mean
-from .times import TimeError, load_zone
+from mkstatus.errors import Problem
+from mkstatus.incidents import strictyaml as sy
+from mkstatus.incidents.parse import COMPONENT_ID_RE
+from mkstatus.model import Component, SiteConfig
+from mkstatus.probes.config import parse_probe
+from mkstatus.text import did_you_mean
+from mkstatus.times import TimeError, load_zone
 
 PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
                "incidents_dir", "samples_dir")

@@ -13,17 +13,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .config import parse_config, read_text
-from .errors import ValidationError
-from .incidents import load_incidents
-from .model import SiteConfig
-from .probestatus import expiring_certs, max_gap_for, probe_history
-from .samples import load_aggregates, merge_runs
-from .samples_cache import cache_file
-from .samples_fast import summarize_samples
-from .site import Site, compute
-from .status import ProbeVerdict
-from .uptime import daily_latency, site_uptime
+from mkstatus.compute.site import Site, compute
+from mkstatus.compute.status import ProbeVerdict
+from mkstatus.compute.uptime import daily_latency, site_uptime
+from mkstatus.config import parse_config, read_text
+from mkstatus.errors import ValidationError
+from mkstatus.incidents.parse import load_incidents
+from mkstatus.model import SiteConfig
+from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
+from mkstatus.samples.cache import cache_file
+from mkstatus.samples.read import summarize_samples
+from mkstatus.samples.store import load_aggregates, merge_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tupl
     """
     since = now - timedelta(days=config.history_days + 2)
     gap = max_gap_for(config)
-    warn = logging.getLogger("mkstatus.samples").warning
+    warn = logging.getLogger("mkstatus.samples.store").warning
     raw = summarize_samples(project.samples_dir, since=since, until=now, max_gap=gap,
                             warn=warn, cache=cache_file(project.root))
     day = since.astimezone(UTC).date()

@@ -28,10 +28,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..model import ComponentStatus, Kind, SiteConfig
-from ..site import Site
-from ..status import View
-from ..times import iso_utc
+from mkstatus.compute.site import Site
+from mkstatus.compute.status import View
+from mkstatus.model import ComponentStatus, Kind, SiteConfig
+from mkstatus.times import iso_utc
 
 PREFIX = "api/v2/"
 INCIDENT_LIMIT = 50

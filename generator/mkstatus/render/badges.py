@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from html import escape
 
-from ..errors import BuildError
-from ..model import ComponentStatus, Indicator
-from ..site import Site
-from .api import dumps
+from mkstatus.compute.site import Site
+from mkstatus.errors import BuildError
+from mkstatus.model import ComponentStatus, Indicator
+from mkstatus.render.api import dumps
 
 OVERALL = "status"
 LABEL_COLOUR = "#555555"

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from .. import __version__
-from ..model import STATUS_LABELS, Kind
-from ..site import Site
-from ..status import View
-from ..xmltext import clean
+from mkstatus import __version__
+from mkstatus.compute.site import Site
+from mkstatus.compute.status import View
+from mkstatus.model import STATUS_LABELS, Kind
+from mkstatus.text import clean
 
 PATH = "maintenance.ics"
 LINE_OCTETS = 75

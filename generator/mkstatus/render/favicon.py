@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ..model import Indicator
-from ..site import Site
-from .badges import INDICATOR_COLOURS
+from mkstatus.compute.site import Site
+from mkstatus.model import Indicator
+from mkstatus.render.badges import INDICATOR_COLOURS
 
 PATH = "favicon.svg"
 GLYPH = 'fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" ' \

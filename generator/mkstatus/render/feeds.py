@@ -15,14 +15,14 @@ from urllib.parse import urlsplit
 import markdown
 from feedgen.feed import FeedGenerator
 
-from .. import __version__
-from ..model import STATUS_LABELS, Kind
-from ..site import Site
-from ..status import View
-from ..times import iso_utc
-from ..xmltext import clean
-from .pages import update_anchor
-from .reuse import CONVERSIONS
+from mkstatus import __version__
+from mkstatus.compute.site import Site
+from mkstatus.compute.status import View
+from mkstatus.model import STATUS_LABELS, Kind
+from mkstatus.render.pages import update_anchor
+from mkstatus.render.reuse import CONVERSIONS
+from mkstatus.text import clean
+from mkstatus.times import iso_utc
 
 _MD_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 

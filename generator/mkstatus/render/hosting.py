@@ -22,7 +22,7 @@ import re
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from ..site import Site
+from mkstatus.compute.site import Site
 
 PATH = "_headers"
 SHORT = "public, max-age=60"

@@ -7,14 +7,14 @@ follows both formats sees one item per update under one id.
 
 from __future__ import annotations
 
-from .. import __version__
-from ..model import STATUS_LABELS
-from ..site import Site
-from ..times import iso_utc
-from ..xmltext import clean
-from .api import dumps
-from .feeds import Entry, EntryHtml, entries, entry_title, tag_uri
-from .pages import update_anchor
+from mkstatus import __version__
+from mkstatus.compute.site import Site
+from mkstatus.model import STATUS_LABELS
+from mkstatus.render.api import dumps
+from mkstatus.render.feeds import Entry, EntryHtml, entries, entry_title, tag_uri
+from mkstatus.render.pages import update_anchor
+from mkstatus.text import clean
+from mkstatus.times import iso_utc
 
 PATH = "history.json"
 VERSION = "https://jsonfeed.org/version/1.1"

@@ -22,12 +22,12 @@ import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..model import STATUS_LABELS, ComponentStatus, Indicator, Kind
-from ..site import Site
-from ..status import View
-from ..times import iso_utc, show, show_duration
-from ..xmltext import clean
-from .reuse import BYTECODE, CONVERSIONS
+from mkstatus.compute.site import Site
+from mkstatus.compute.status import View
+from mkstatus.model import STATUS_LABELS, ComponentStatus, Indicator, Kind
+from mkstatus.render.reuse import BYTECODE, CONVERSIONS
+from mkstatus.text import clean
+from mkstatus.times import iso_utc, show, show_duration
 
 ICONS = {"none": "✓", "maintenance": "⚙", "minor": "⚠", "major": "⚠", "critical": "✖"}
 KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
@@ -37,7 +37,7 @@ KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
 def _environment() -> Environment:
     """A fresh environment per build: its filters carry the site's zone and names, and a
     cached one let one site's zone leak into the next site rendered in the process."""
-    env = Environment(loader=PackageLoader("mkstatus", "templates"), autoescape=True,
+    env = Environment(loader=PackageLoader("mkstatus.render", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       undefined=StrictUndefined, finalize=_finalize,
                       bytecode_cache=BYTECODE)

@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Any
 
-from ..model import ComponentStatus
-from ..site import Site
-from ..status import ProbeVerdict
-from ..times import show
-from ..uptime import ComponentUptime, DayUptime, LatencyDay
+from mkstatus.compute.site import Site
+from mkstatus.compute.status import ProbeVerdict
+from mkstatus.compute.uptime import ComponentUptime, DayUptime, LatencyDay
+from mkstatus.model import ComponentStatus
+from mkstatus.times import show
 
 BAR_CLASS = {None: "n", ComponentStatus.OPERATIONAL: "", ComponentStatus.UNDER_MAINTENANCE: "m",
              ComponentStatus.DEGRADED_PERFORMANCE: "d", ComponentStatus.PARTIAL_OUTAGE: "p",

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .cli import F, config_option, user_errors
+from mkstatus.cli.options import F, config_option, user_errors
 
 EDITOR_HINT = "# mkstatus: write the message above; lines starting with '# mkstatus:' are dropped."
 COMPONENT_HELP = "A component and its status, as api=major_outage (repeatable)."
@@ -35,8 +35,8 @@ def register(main: click.Group) -> None:
 def _clock() -> datetime:
     """The real clock, or $MKSTATUS_NOW (for tests and rehearsals); never SOURCE_DATE_EPOCH,
     which freezes builds and must not date a live update."""
-    from .editing import EditError
-    from .times import TimeError, resolve_now
+    from mkstatus.incidents.editing import EditError
+    from mkstatus.times import TimeError, resolve_now
 
     try:
         return resolve_now(os.environ.get("MKSTATUS_NOW") or None, environ={})
@@ -45,8 +45,8 @@ def _clock() -> datetime:
 
 
 def _site(config_file: Path) -> tuple[Any, Any]:
-    from .commands import mkdocs_config, project_of
-    from .project import load_config
+    from mkstatus.mkdocs.build import mkdocs_config, project_of
+    from mkstatus.project import load_config
 
     project = project_of(mkdocs_config(config_file))
     return project, load_config(project)
@@ -67,7 +67,7 @@ def _message(option: str | None) -> str:
         return sys.stdin.read()
     edited = click.edit("\n\n" + EDITOR_HINT + "\n", extension=".md")
     if edited is None:
-        from .editing import EditError
+        from mkstatus.incidents.editing import EditError
 
         raise EditError("no message: the editor was closed without saving; nothing written")
     return "\n".join(line for line in edited.split("\n") if not line.startswith("# mkstatus:"))
@@ -92,8 +92,8 @@ def init(directory: Path, site_name: str, site_url: str, timezone: str | None,
     minutes, check pull requests and deploy to GitHub Pages. Refuses to overwrite any
     existing file unless --force is given.
     """
-    from .scaffold import Settings, local_timezone
-    from .scaffold import init as scaffold
+    from mkstatus.scaffold import Settings, local_timezone
+    from mkstatus.scaffold import init as scaffold
 
     settings = Settings(site_name, site_url, timezone or local_timezone())
     for path in scaffold(directory, settings, force=force):
@@ -134,8 +134,8 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
         --to "2026-12-01 03:00" -m "The API will be read-only."
     mkstatus new "New phone number" --notice --pin -m "Call 0800 000 000."
     """
-    from . import editing
-    from .model import Kind
+    from mkstatus.incidents import editing
+    from mkstatus.model import Kind
 
     project, config = _site(config_file)
     kind = _kind(maintenance, notice, start, until)
@@ -154,8 +154,8 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
 
 
 def _kind(maintenance: bool, notice: bool, start: str | None, until: str | None) -> Any:
-    from .editing import EditError
-    from .model import Kind
+    from mkstatus.incidents.editing import EditError
+    from mkstatus.model import Kind
 
     if maintenance and notice:
         raise EditError("--maintenance and --notice: a file is one or the other")
@@ -171,7 +171,7 @@ def _default_status(kind: Any) -> str:
 
 
 def _add_update(ident: str, config_file: Path, message: str | None, **fields: Any) -> None:
-    from . import editing
+    from mkstatus.incidents import editing
 
     project, config = _site(config_file)
     shown_dir = _shown(project.incidents_dir, project.root)

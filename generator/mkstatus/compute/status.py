@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .model import (
+from mkstatus.model import (
     ComponentStatus,
     Impact,
     Incident,

@@ -13,12 +13,12 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import forked
-from . import strictyaml as sy
-from .errors import Problem
-from .incident_rules import Draft as _Draft
-from .incident_rules import assemble as _assemble
-from .model import (
+from mkstatus import parallel as forked
+from mkstatus.errors import Problem
+from mkstatus.incidents import strictyaml as sy
+from mkstatus.incidents.rules import Draft as _Draft
+from mkstatus.incidents.rules import assemble as _assemble
+from mkstatus.model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     ComponentStatus,
@@ -26,8 +26,8 @@ from .model import (
     SiteConfig,
     Update,
 )
-from .suggest import did_you_mean
-from .times import TIME_RE, TimeError, parse_time
+from mkstatus.text import did_you_mean
+from mkstatus.times import TIME_RE, TimeError, parse_time
 
 ID_RE = re.compile(r"\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*")
 COMPONENT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")

@@ -37,8 +37,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .samples import Outcome, Run, _loads
+from mkstatus import __version__
+from mkstatus.samples.store import Outcome, Run, loads
 
 FORMAT = 1
 _RACY_NS = 2_000_000_000
@@ -75,7 +75,7 @@ class SampleCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
         try:
-            doc = _loads(path.read_bytes())
+            doc = loads(path.read_bytes())
         except (OSError, ValueError):
             return
         if (isinstance(doc, dict) and doc.get("format") == FORMAT

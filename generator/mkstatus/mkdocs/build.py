@@ -11,7 +11,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import fcntl
-import json
 import logging
 import os
 import shutil
@@ -21,10 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError, ConfigError, MkstatusError, ValidationError
-from .project import Project, load_project
-from .site import Site
-from .times import TimeError, iso_utc, resolve_now
+from mkstatus.compute.site import Site
+from mkstatus.errors import BuildError, ConfigError, ValidationError
+from mkstatus.project import Project, load_project
+from mkstatus.times import TimeError, iso_utc, resolve_now
 
 TMP_PREFIX = ".mkstatus-build-"
 OLD_PREFIX = ".mkstatus-old-"
@@ -75,44 +74,6 @@ def project_of(config: Any) -> Project:
 
 def load(config_file: Path, now: datetime) -> Site:
     return load_project(project_of(mkdocs_config(config_file)), now)
-
-
-def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool) -> int:
-    """Exit code 1 on any problem (or warning with --strict), 0 otherwise."""
-    import click
-
-    try:
-        site = load(config_file, build_now(now_option))
-    except ValidationError as exc:
-        for problem in exc.problems:
-            click.echo(_format(problem, fmt))
-        click.echo(f"{len(exc.problems)} problem(s) found", err=True)
-        return 1
-    except MkstatusError as exc:
-        if fmt == "github":
-            for line in str(exc).splitlines():
-                click.echo(f"::error file={config_file.name}::{_escape(line)}")
-        click.echo(str(exc), err=True)
-        return 1
-    for warning in site.warnings:
-        click.echo(_format(warning, fmt))
-    click.echo(f"OK: {len(site.incidents)} incident file(s), "
-               f"{len(site.config.components)} component(s)", err=True)
-    return 1 if strict and site.warnings else 0
-
-
-def _format(problem: Any, fmt: str) -> str:
-    if fmt == "github":
-        level = "warning" if problem.warning else "error"
-        return (f"::{level} file={problem.path},line={problem.line},col={problem.col}"
-                f"::{_escape(problem.message)}")
-    prefix = "warning: " if problem.warning else ""
-    return f"{prefix}{problem}"
-
-
-def _escape(message: str) -> str:
-    """GitHub workflow-command data escaping."""
-    return message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
@@ -215,20 +176,3 @@ def run_serve(config_file: Path, now_option: str | None, dev_addr: str) -> None:
         os.environ["MKSTATUS_NOW"] = iso_utc(build_now(now_option))
     load(config_file, build_now(now_option))  # refuse to start on invalid input
     serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
-
-
-def run_status(config_file: Path, now_option: str | None, as_json: bool) -> str:
-    site = load(config_file, build_now(now_option))
-    if as_json:
-        data = {
-            "updated_at": iso_utc(site.now),
-            "indicator": site.indicator.code,
-            "description": site.indicator.banner,
-            "components": {cid: s.status.code for cid, s in site.states.items()},
-            "open_incidents": [v.id for v in site.open_incidents],
-        }
-        return json.dumps(data, indent=2, sort_keys=True) + "\n"
-    lines = [site.indicator.banner]
-    lines += [f"  {c.name}: {site.states[c.id].status.label}" for c in site.config.components]
-    lines += [f"  open: {v.id} ({v.status})" for v in site.open_incidents]
-    return "\n".join(lines) + "\n"

@@ -24,10 +24,10 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import MkstatusError
-from .incident_rules import ENDING
-from .incidents import COMPONENTS_LINE_RE, level2_headings, parse_incident
-from .model import (
+from mkstatus.errors import MkstatusError
+from mkstatus.incidents.parse import COMPONENTS_LINE_RE, level2_headings, parse_incident
+from mkstatus.incidents.rules import ENDING
+from mkstatus.model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     STATUS_LABELS,
@@ -36,8 +36,8 @@ from .model import (
     Kind,
     SiteConfig,
 )
-from .suggest import did_you_mean
-from .times import TimeError, parse_time
+from mkstatus.text import did_you_mean
+from mkstatus.times import TimeError, parse_time
 
 STATUS_CODES = [s.code for s in ComponentStatus]
 PLAIN_TITLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/'-]*[A-Za-z0-9.)]|[A-Za-z]")

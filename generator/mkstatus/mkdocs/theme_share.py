@@ -34,7 +34,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from . import forked
+from mkstatus import parallel as forked
 
 PREBUILT = "mkstatus-prebuilt.html"
 MIN_PAGES = 200  # below this, a build is quick and forking would cost more than it saves

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3 import exceptions as urllib3_exc
 
-from mkstatus.samples import Outcome
+from mkstatus.samples.store import Outcome
 
 ERROR_LIMIT = 200
 

@@ -41,16 +41,16 @@ from mkstatus.errors import ConfigError
 try:  # orjson parses ~3x faster; json is the fallback so it stays optional.
     import orjson
 
-    _loads: Callable[[bytes], object] = orjson.loads
-    _JSONError: type[Exception] = orjson.JSONDecodeError
+    loads: Callable[[bytes], object] = orjson.loads
+    JSONError: type[Exception] = orjson.JSONDecodeError
 except ImportError:  # pragma: no cover - exercised only without orjson
-    _loads = json.loads
-    _JSONError = ValueError
+    loads = json.loads
+    JSONError = ValueError
 
 REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 DEFAULT_MAX_GAP = timedelta(minutes=15)
 _DAY_DIR_RE = (re.compile(r"^\d{4}$"), re.compile(r"^\d{2}$"), re.compile(r"^\d{2}$"))
-_RUNS_SUFFIX = ".runs.json"
+RUNS_SUFFIX = ".runs.json"
 
 
 class Outcome(StrEnum):
@@ -133,7 +133,7 @@ def format_time(t: datetime) -> str:
     return f"{base}.{ms:03d}Z" if ms else f"{base}Z"
 
 
-def _parse_time(text: object) -> datetime:
+def parse_time(text: object) -> datetime:
     if not isinstance(text, str) or not text.endswith("Z"):
         raise ValueError(f"expected a UTC time ending in Z, found {text!r}")
     return datetime.fromisoformat(text).astimezone(UTC)
@@ -160,7 +160,7 @@ def sample_line(sample: Sample) -> bytes:
 
 
 def _parse_line(raw: bytes, region: str) -> Sample:
-    rec = _loads(raw)
+    rec = loads(raw)
     if not isinstance(rec, dict):
         raise ValueError("not a JSON object")
     comp, outcome = rec.get("c"), _OUTCOMES.get(rec.get("o"))  # type: ignore[arg-type]
@@ -171,13 +171,13 @@ def _parse_line(raw: bytes, region: str) -> Sample:
         raise ValueError("h and l must be integers")
     expires = rec.get("x")
     return Sample(
-        time=_parse_time(rec.get("t")),
+        time=parse_time(rec.get("t")),
         component=comp,
         region=region,
         outcome=outcome,
         http_code=code,  # type: ignore[arg-type]
         latency_ms=lat,  # type: ignore[arg-type]
-        cert_expires=None if expires is None else _parse_time(expires),
+        cert_expires=None if expires is None else parse_time(expires),
         error=err if isinstance(err, str) else None,
     )
 
@@ -239,7 +239,7 @@ def _write_all(fd: int, data: bytes) -> None:
         written += os.write(fd, data[written:])
 
 
-def _day_files(root: Path, since: date | None) -> Iterator[tuple[date, Path]]:
+def day_files(root: Path, since: date | None) -> Iterator[tuple[date, Path]]:
     """Day directories in date order, skipping days before ``since`` by name only."""
     def subdirs(p: Path, pattern: re.Pattern[str]) -> list[Path]:
         try:
@@ -260,7 +260,7 @@ def _day_files(root: Path, since: date | None) -> Iterator[tuple[date, Path]]:
                     yield day, d
 
 
-def _read_file(path: Path, region: str, warn: Callable[[str], None]) -> list[Sample]:
+def read_file(path: Path, region: str, warn: Callable[[str], None]) -> list[Sample]:
     out: list[Sample] = []
     with path.open("rb") as f:
         for n, raw in enumerate(f, 1):
@@ -268,7 +268,7 @@ def _read_file(path: Path, region: str, warn: Callable[[str], None]) -> list[Sam
                 continue
             try:
                 out.append(_parse_line(raw, region))
-            except (_JSONError, ValueError, TypeError) as e:
+            except (JSONError, ValueError, TypeError) as e:
                 warn(f"{path}:{n}: skipped an invalid sample line ({type(e).__name__}: {e})")
     return out
 
@@ -284,19 +284,19 @@ def load_samples(
     """
     since_utc = since.astimezone(UTC) if since else None
     found: list[Sample] = []
-    for _day, d in _day_files(root, since_utc.date() if since_utc else None):
+    for _day, d in day_files(root, since_utc.date() if since_utc else None):
         for path in sorted(d.glob("*.jsonl")):
             region = path.stem
-            if (d / f"{region}{_RUNS_SUFFIX}").exists():
+            if (d / f"{region}{RUNS_SUFFIX}").exists():
                 warn(f"{path}: day already compacted; raw samples ignored (run compact again)")
                 continue
-            found.extend(_read_file(path, region, warn))
+            found.extend(read_file(path, region, warn))
     if since_utc:
         found = [s for s in found if s.time >= since_utc]
-    return _sort_unique(found)
+    return sort_unique(found)
 
 
-def _sort_unique(samples: Iterable[Sample]) -> list[Sample]:
+def sort_unique(samples: Iterable[Sample]) -> list[Sample]:
     out: list[Sample] = []
     seen: set[tuple[datetime, str, str]] = set()
     for s in sorted(samples, key=lambda s: (s.time, s.component, s.region)):
@@ -314,7 +314,7 @@ def _state(o: Outcome) -> str:
 def sample_runs(samples: Iterable[Sample], *, max_gap: timedelta = DEFAULT_MAX_GAP) -> list[Run]:
     """Group sorted samples into runs per (component, region); see ``Run``."""
     by_key: dict[tuple[str, str], list[Sample]] = {}
-    for s in _sort_unique(samples):
+    for s in sort_unique(samples):
         by_key.setdefault((s.component, s.region), []).append(s)
     runs: list[Run] = []
     for (comp, region), seq in by_key.items():
@@ -363,12 +363,12 @@ def percentile(sorted_vals: list[int], q: float) -> int | None:
 
 
 def _read_runs_doc(path: Path, day: date) -> list[DayAggregate]:
-    doc = _loads(path.read_bytes())
-    region = path.name[: -len(_RUNS_SUFFIX)]
+    doc = loads(path.read_bytes())
+    region = path.name[: -len(RUNS_SUFFIX)]
     out = []
     for comp, c in sorted(doc["components"].items()):  # type: ignore[index, union-attr]
         runs = tuple(
-            Run(comp, region, r["st"], _parse_time(r["s"]), _parse_time(r["u"]), r["n"],
+            Run(comp, region, r["st"], parse_time(r["s"]), parse_time(r["u"]), r["n"],
                 _OUTCOMES[r.get("o", r["st"])])
             for r in c["runs"]
         )
@@ -381,11 +381,11 @@ def load_aggregates(
 ) -> list[DayAggregate]:
     """Every compacted day's aggregates, in (day, component, region) order."""
     out: list[DayAggregate] = []
-    for day, d in _day_files(root, since):
-        for path in sorted(d.glob(f"*{_RUNS_SUFFIX}")):
+    for day, d in day_files(root, since):
+        for path in sorted(d.glob(f"*{RUNS_SUFFIX}")):
             try:
                 out.extend(_read_runs_doc(path, day))
-            except (_JSONError, ValueError, KeyError, TypeError, AttributeError) as e:
+            except (JSONError, ValueError, KeyError, TypeError, AttributeError) as e:
                 warn(f"{path}:1: unreadable aggregate ({type(e).__name__}: {e})")
     return sorted(out, key=lambda a: (a.day, a.component, a.region))
 

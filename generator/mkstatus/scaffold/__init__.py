@@ -15,8 +15,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import __version__
-from .errors import MkstatusError
+from mkstatus import __version__
+from mkstatus.errors import MkstatusError
 
 TARGETS = {
     "mkdocs.yml": "mkdocs.yml",
@@ -70,7 +70,7 @@ def render(settings: Settings) -> dict[str, str]:
     url = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
     values = {"@@SITE_NAME@@": _yaml_scalar(settings.site_name), "@@SITE_URL@@": url,
               "@@TIMEZONE@@": settings.timezone, "@@VERSION@@": __version__}
-    root = files("mkstatus") / "scaffold"
+    root = files("mkstatus.scaffold") / "files"
     out: dict[str, str] = {}
     for source, target in TARGETS.items():
         text = _read(root, source)

@@ -37,9 +37,9 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from mkstatus.errors import ConfigError
-from mkstatus.probe_config import HttpProbe, Probe, TcpProbe, expand_env, referenced_vars
-from mkstatus.probe_errors import classify, redact_url, scrub
-from mkstatus.samples import Outcome, Sample
+from mkstatus.probes.config import HttpProbe, Probe, TcpProbe, expand_env, referenced_vars
+from mkstatus.probes.errors import classify, redact_url, scrub
+from mkstatus.samples.store import Outcome, Sample
 
 log = logging.getLogger(__name__)
 MAX_WORKERS = 256

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from . import forked
-from .errors import BuildError
-from .render import api, badges, calendar, favicon, hosting, jsonfeed
-from .render.feeds import render_feeds
-from .render.pages import MarkdownConfig, PageRenderer
-from .render.reuse import CONVERSIONS
-from .render.uptime_html import page_extra as uptime_extra
-from .site import Site
+from mkstatus import parallel as forked
+from mkstatus.compute.site import Site
+from mkstatus.errors import BuildError
+from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed
+from mkstatus.render.feeds import render_feeds
+from mkstatus.render.pages import MarkdownConfig, PageRenderer
+from mkstatus.render.reuse import CONVERSIONS
+from mkstatus.render.uptime_html import page_extra as uptime_extra
 
 CSS_PATH = "assets/mkstatus.css"
 CSS_PARTS = ("mkstatus.css", "uptime.css")
@@ -47,7 +47,7 @@ Renderer = Callable[[Site], Iterable[tuple[str, str | bytes]]]
 
 def _asset(site: Site) -> list[tuple[str, bytes]]:
     """One stylesheet, so a cold page view costs one request for all of our CSS."""
-    folder = resources.files("mkstatus").joinpath("assets")
+    folder = resources.files("mkstatus.render").joinpath("assets")
     css = b"".join(folder.joinpath(name).read_bytes() for name in CSS_PARTS)
     return [(CSS_PATH, css)]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from .cli import config_option, now_option, user_errors
+from mkstatus.cli.options import config_option, now_option, user_errors
 
 _TABLE_HEAD = ("component", "outcome", "http", "latency", "note")
 
@@ -30,7 +30,7 @@ def register(main: click.Group) -> None:
 
 
 def _project(config_file: Path) -> Any:
-    from .commands import mkdocs_config, project_of
+    from mkstatus.mkdocs.build import mkdocs_config, project_of
 
     return project_of(mkdocs_config(config_file))
 
@@ -48,10 +48,10 @@ def probe(config_file: Path, region: str) -> None:
     for configuration errors (such as an unset ${VAR} in a probe's url or headers) and
     internal errors. Progress goes to stderr, the summary table to stdout.
     """
-    from .errors import ConfigError
-    from .probing import run_probes
-    from .project import load_config
-    from .samples import REGION_RE, append_samples
+    from mkstatus.errors import ConfigError
+    from mkstatus.probes.run import run_probes
+    from mkstatus.project import load_config
+    from mkstatus.samples.store import REGION_RE, append_samples
 
     if not REGION_RE.match(region):
         raise ConfigError(f"--region: {region!r} must match {REGION_RE.pattern}")
@@ -125,10 +125,10 @@ def compact(config_file: Path, now: str | None, older_than: int) -> None:
     consecutive same-state samples, so status, uptime and charts do not change. The
     gap that splits runs is 3 x the largest `interval_minutes` of the configured probes.
     """
-    from .commands import build_now
-    from .probestatus import max_gap_for
-    from .project import load_config
-    from .samples_compact import compact as compact_samples
+    from mkstatus.mkdocs.build import build_now
+    from mkstatus.probes.verdicts import max_gap_for
+    from mkstatus.project import load_config
+    from mkstatus.samples.compact import compact as compact_samples
 
     project = _project(config_file)
     config = load_config(project)

@@ -20,18 +20,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from .samples import (
-    _RUNS_SUFFIX,
+from mkstatus.samples.store import (
     DEFAULT_MAX_GAP,
+    RUNS_SUFFIX,
     DayAggregate,
     Sample,
-    _day_files,
-    _loads,
-    _read_file,
-    _sort_unique,
+    day_files,
     format_time,
+    loads,
     percentile,
+    read_file,
     sample_runs,
+    sort_unique,
 )
 
 
@@ -50,7 +50,7 @@ def aggregate_day(day: date, samples: Sequence[Sample], max_gap: timedelta) -> l
     """Per component/region aggregates of one day; latency of successful samples only."""
     out: list[DayAggregate] = []
     by_key: dict[tuple[str, str], list[Sample]] = {}
-    for s in _sort_unique(samples):
+    for s in sort_unique(samples):
         by_key.setdefault((s.component, s.region), []).append(s)
     for (comp, region), seq in sorted(by_key.items()):
         lat = sorted(s.latency_ms for s in seq if s.latency_ms is not None and not s.outcome.failed)
@@ -110,7 +110,7 @@ def compact(
     report = CompactReport()
     _sweep_temp_files(root)
     cutoff = now.astimezone(UTC).date() - timedelta(days=older_than_days)
-    for day, d in _day_files(root, None):
+    for day, d in day_files(root, None):
         if day >= cutoff:
             break
         for path in sorted(d.glob("*.jsonl")):
@@ -131,9 +131,9 @@ def _compact_file(day: date, path: Path, max_gap: timedelta, report: CompactRepo
 
 def _compact_locked(day: date, path: Path, max_gap: timedelta, report: CompactReport) -> None:
     src = path.read_bytes()
-    target = path.with_name(path.stem + _RUNS_SUFFIX)
+    target = path.with_name(path.stem + RUNS_SUFFIX)
     if target.exists():
-        doc = _loads(target.read_bytes())
+        doc = loads(target.read_bytes())
         prefix = src[: doc["src_len"]]  # type: ignore[index]
         if hashlib.sha256(prefix).hexdigest() != doc["src_sha256"]:  # type: ignore[index]
             report.warnings.append(f"{path}: new samples for a compacted day; left as is")
@@ -141,7 +141,7 @@ def _compact_locked(day: date, path: Path, max_gap: timedelta, report: CompactRe
         if len(src) == doc["src_len"]:  # type: ignore[index]
             path.unlink()  # the crash case: aggregate complete, raw not yet deleted
             return
-    samples = _read_file(path, path.stem, report.warnings.append)
+    samples = read_file(path, path.stem, report.warnings.append)
     data = _runs_doc(aggregate_day(day, samples, max_gap), max_gap, src)
     _atomic_write(target, data)
     path.unlink()

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Problem
-from .model import (
+from mkstatus.errors import Problem
+from mkstatus.model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
     ComponentStatus,
@@ -21,7 +21,7 @@ from .model import (
     SiteConfig,
     Update,
 )
-from .suggest import did_you_mean
+from mkstatus.text import did_you_mean
 
 ENDING = {"resolved", "completed", "cancelled"}
 

@@ -27,14 +27,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .errors import MkstatusError
-from .generate import CSS_PATH, generate, head_html
-from .project import Project, load_project
-from .render.pages import MarkdownConfig
-from .render.reuse import BYTECODE
-from .site import Site
-from .theme_share import ThemeShare
-from .times import resolve_now
+from mkstatus.compute.site import Site
+from mkstatus.errors import MkstatusError
+from mkstatus.mkdocs.theme_share import ThemeShare
+from mkstatus.project import Project, load_project
+from mkstatus.render.generate import CSS_PATH, generate, head_html
+from mkstatus.render.pages import MarkdownConfig
+from mkstatus.render.reuse import BYTECODE
+from mkstatus.times import resolve_now
 
 log = logging.getLogger("mkdocs.plugins.mkstatus")
 IN_NAV = {"index.md", "history.md"}

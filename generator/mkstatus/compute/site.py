@@ -13,11 +13,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, ValidationError
-from .incidents import load_incidents
-from .model import ComponentStatus, Incident, Indicator, Kind, SiteConfig
-from .status import ComponentState, ProbeVerdict, View, component_states, indicator, views
-from .times import show
+from mkstatus.compute.status import (
+    ComponentState,
+    ProbeVerdict,
+    View,
+    component_states,
+    indicator,
+    views,
+)
+from mkstatus.errors import Problem, ValidationError
+from mkstatus.incidents.parse import load_incidents
+from mkstatus.model import ComponentStatus, Incident, Indicator, Kind, SiteConfig
+from mkstatus.times import show
 
 RECENT = timedelta(days=7)
 

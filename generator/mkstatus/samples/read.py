@@ -48,22 +48,22 @@ from typing import Annotated, Any
 
 import msgspec
 
-from . import forked
-from .samples import (
-    _RUNS_SUFFIX,
+from mkstatus import parallel as forked
+from mkstatus.samples.cache import FilePart, SampleCache, file_digest
+from mkstatus.samples.store import (
+    RUNS_SUFFIX,
     DayAggregate,
     Outcome,
     Run,
     Sample,
-    _day_files,
-    _loads,
-    _parse_time,
-    _read_file,
+    day_files,
+    loads,
     merge_runs,
+    parse_time,
     percentile,
+    read_file,
     sample_runs,
 )
-from .samples_cache import FilePart, SampleCache, file_digest
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -138,7 +138,7 @@ def summarize_samples(root: Path, *, since: datetime | None, until: datetime | N
 def reference_summary(root: Path, *, since: datetime | None, until: datetime | None,
                       max_gap: timedelta, warn: Callable[[str], None]) -> RawSummary:
     """The slow, obviously right path: every sample as a ``Sample``."""
-    from .samples import load_samples
+    from mkstatus.samples.store import load_samples
 
     raw = load_samples(root, since=since, warn=warn)
     if until is not None:
@@ -221,10 +221,10 @@ class _Scan:
 
     def run(self, root: Path) -> RawSummary:
         items: list[str | tuple[date, str, Path]] = []  # a warning, or a file to read
-        for day, d in _day_files(root, self.since.date() if self.since else None):
+        for day, d in day_files(root, self.since.date() if self.since else None):
             for path in sorted(d.glob("*.jsonl")):
                 region = path.stem
-                if (d / f"{region}{_RUNS_SUFFIX}").exists():
+                if (d / f"{region}{RUNS_SUFFIX}").exists():
                     items.append(f"{path}: day already compacted; raw samples ignored "
                                  "(run compact again)")
                 else:
@@ -328,13 +328,13 @@ class _Reader:
                     return _grouped(self._plain_columns(plain, day))
                 except (TypeError, ValueError, KeyError):
                     pass
-        records = _parse_records(data, _loads, _loads)
+        records = _parse_records(data, loads, loads)
         if records is not None:
             try:
                 return _grouped(self._fast_columns(records, day))
             except (TypeError, ValueError, KeyError, AttributeError):
                 pass
-        samples = _read_file(path, region, self.warnings.append)
+        samples = read_file(path, region, self.warnings.append)
         us = [_to_us(s.time) for s in samples]
         start = _to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
         if us and (min(us) < start or max(us) >= start + _DAY_US):
@@ -388,7 +388,7 @@ class _Reader:
             cache.clear()
             cache[None] = None
         for text in set(certs).difference(cache):
-            cache[text] = _parse_time(text)
+            cache[text] = parse_time(text)
         return us, comps, codes, lat, list(map(cache.__getitem__, certs))
 
     def _file(self, region: str, columns: Columns) -> FilePart:

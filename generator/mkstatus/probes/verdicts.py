@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from .model import ComponentStatus, SiteConfig
-from .samples import Run, Sample
-from .status import ProbeVerdict
-from .times import show
+from mkstatus.compute.status import ProbeVerdict
+from mkstatus.model import ComponentStatus, SiteConfig
+from mkstatus.samples.store import Run, Sample
+from mkstatus.times import show
 
 STALE_FACTOR = 3  # no sample for 3 x interval_minutes: "no recent data"
 

@@ -1,0 +1,1 @@
+"""Statuses and uptime, computed once as pure functions of the inputs and `now`: the `Site`."""

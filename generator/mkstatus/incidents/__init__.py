@@ -1,0 +1,1 @@
+"""Incident files: strict YAML front matter, parsing, the rules between updates, editing."""

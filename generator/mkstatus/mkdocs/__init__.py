@@ -1,0 +1,1 @@
+"""The MkDocs adapter: the plugin, the theme layer and the atomic build."""

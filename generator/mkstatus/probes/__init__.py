@@ -1,0 +1,1 @@
+"""Probes: their configuration, one run of every probe, error classification, verdicts."""
