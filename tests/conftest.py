@@ -66,14 +66,14 @@ def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Let ``mkstatus.parallel`` fork, with two cores, however many threads earlier tests
-    left in this process (the children forked in tests only compute and read files);
-    returns the pids of the children forked."""
-    from mkstatus import parallel as forked
+    """Let ``mkstatus.parallel`` use two worker processes, however many threads earlier
+    tests left in this process (the workers forked in tests only compute and read files);
+    returns the pids of the workers forked."""
+    from mkstatus import parallel
 
-    monkeypatch.setattr(forked, "threading", SimpleNamespace(active_count=lambda: 1))
+    monkeypatch.setattr(parallel, "threading", SimpleNamespace(active_count=lambda: 1))
     monkeypatch.setenv("MKSTATUS_WORKERS", "2")
-    monkeypatch.setattr(forked.os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
     pids: list[int] = []
     real = os.fork
 
@@ -83,7 +83,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             pids.append(pid)
         return pid
 
-    monkeypatch.setattr(forked.os, "fork", fork)
+    monkeypatch.setattr(parallel.os, "fork", fork)
     return pids
 
 

@@ -8,11 +8,12 @@ import os
 import random
 import threading
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from mkstatus import parallel as forked
+from mkstatus import parallel
 from mkstatus.compute.uptime import daily_latency
 from mkstatus.model import Component, SiteConfig
 from mkstatus.probes.config import HttpProbe
@@ -233,7 +234,7 @@ def test_load_probe_data_is_unchanged(tmp_path: Path, now: datetime,
 
 @pytest.fixture
 def forks(forks: list[int], monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Read with three processes (two forked) however few files there are."""
+    """Read with three worker processes however few files there are."""
     monkeypatch.setattr(samples_fast, "_FILES_PER_WORKER", 1)
     monkeypatch.setenv("MKSTATUS_WORKERS", "3")
     return forks
@@ -245,17 +246,23 @@ def test_forked_readers_give_the_reference_answer(tmp_path: Path, since: datetim
                                                   forks: list[int]) -> None:
     _store(tmp_path)
     fast = _fast(tmp_path, since, until)
-    assert len(forks) == 2
+    assert len(forks) == 3
     assert fast == _reference(tmp_path, since, until)
     assert fast[1], "the damaged files' warnings come back from the children, in order"
 
 
-def test_a_reader_that_dies_leaves_its_share_to_the_parent(
+def _die(*args: object) -> None:
+    os._exit(3)
+
+
+def test_a_reader_that_dies_fails_the_read_loudly(
         tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """No part is silently redone: a worker that dies is an error, not a quiet retry."""
     _store(tmp_path)
-    monkeypatch.setattr(forked, "_run_child", lambda *args: os._exit(3))
-    assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)
-    assert len(forks) == 2
+    monkeypatch.setattr(samples_fast, "_read_files", _die)
+    with pytest.raises(BrokenProcessPool):
+        _fast(tmp_path, None, None)
+    assert forks
 
 
 def test_sample_outside_its_day_in_a_forked_reader_falls_back(
@@ -270,7 +277,7 @@ def test_sample_outside_its_day_in_a_forked_reader_falls_back(
 def test_no_fork_while_other_threads_run(tmp_path: Path, forks: list[int],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     _store(tmp_path)
-    monkeypatch.setattr(forked, "threading", threading)
+    monkeypatch.setattr(parallel, "threading", threading)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()

@@ -8,12 +8,14 @@ yields no incident; the caller refuses to build when any problem is left.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from mkstatus import parallel as forked
+from mkstatus import parallel
 from mkstatus.errors import Problem
 from mkstatus.incidents import strictyaml as sy
 from mkstatus.incidents.rules import Draft as _Draft
@@ -85,23 +87,24 @@ def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> t
     return incidents, problems
 
 
-# Files per part when many are parsed (a cold build), shared out with forked children.
+# Files per part when many are parsed (a cold build), shared between processes.
 PART = 50
 
 
 def _parse_all(todo: list[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
-    """Each file parsed; many files (a cold build) by this process and forked children
-    (``forked.in_parts``)."""
-    def parse(files: list[tuple[Path, str]]) -> list[Parsed]:
-        return [parse_incident(shown, file.stem, file.read_bytes(), config)
-                for file, shown in files]
-
+    """Each file parsed; many files (a cold build) in parts, by worker processes
+    (``parallel.map_parts``)."""
     if len(todo) < 4 * PART:
-        return parse(todo)
-    size = max(PART, -(-len(todo) // forked.Tickets.LIMIT))
-    parts = [todo[i:i + size] for i in range(0, len(todo), size)]
-    done, _, _ = forked.in_parts(len(parts), lambda n: parse(parts[n]))
+        return parse_files(todo, config)
+    done = parallel.map_parts(partial(parse_files, config=config),
+                              parallel.split(todo, PART))
     return [parsed for part in done for parsed in part]
+
+
+def parse_files(files: Sequence[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
+    """Each incident file parsed: its path and the path shown in messages."""
+    return [parse_incident(shown, file.stem, file.read_bytes(), config)
+            for file, shown in files]
 
 
 def _display(file: Path, root: Path) -> str:

@@ -29,7 +29,6 @@ from mkdocs.structure.toc import get_toc
 
 from mkstatus.compute.site import Site
 from mkstatus.errors import MkstatusError
-from mkstatus.mkdocs.theme_share import ThemeShare
 from mkstatus.project import Project, load_project
 from mkstatus.render.generate import CSS_PATH, generate, head_html
 from mkstatus.render.pages import MarkdownConfig
@@ -110,9 +109,6 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.site_name: str | None = None  # as written, before escaping for the theme
         self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
         self.pages: dict[str, tuple[str, str]] = {}  # generated page -> front matter, HTML
-        self.finished: list[FinishedPage] = []
-        self.nav: Navigation | None = None
-        self.theme_share = ThemeShare()
 
     def project(self, config: MkDocsConfig) -> Project:
         config_file = Path(config.config_file_path).resolve()
@@ -168,39 +164,25 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Our pages arrive finished (see ``FinishedPage``)."""
         nav_urls = {page.url for page in nav.pages}
-        self.finished = []
         for path, (front_matter, body) in self.pages.items():
             file = files.get_file_from_path(path)
             if file is not None:
-                self.finished.append(finish(file.page or Page(None, file, config),
-                                            front_matter, body, nav_urls))
-        self.nav = nav
+                finish(file.page or Page(None, file, config), front_matter, body, nav_urls)
         return nav
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
         """For the theme layer: sidebars shared by many pages are rendered once; the
-        theme's compiled templates are kept for the next build (`mkstatus serve`); a
-        forked child renders part of our pages (``ThemeShare``)."""
+        theme's compiled templates are kept for the next build (`mkstatus serve`)."""
         env.bytecode_cache = BYTECODE
         env.globals["mkstatus_nav_key"] = nav_key
         env.globals["mkstatus_blocks"] = {}
-        env.globals["mkstatus_prebuilt"] = self.theme_share.html
-        if self.nav is not None:
-            self.theme_share.start(env, config, files, self.nav, self.finished)
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.site is None:
             return output
         return output.replace("</head>", head_html(self.site) + "</head>", 1)
-
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        self.theme_share.close()
-        self.finished, self.nav = [], None
-
-    def on_build_error(self, error: Exception) -> None:
-        self.theme_share.close()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         project = self.project(config)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from mkstatus import parallel as forked
+from mkstatus import parallel
 from mkstatus.compute.site import Site
 from mkstatus.errors import BuildError
 from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed
@@ -57,20 +57,14 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
              markdown_config: MarkdownConfig | None = None) -> list[Output]:
     """Every file of the site that mkstatus makes, sorted, each path made once.
 
-    On a large site a forked child renders the feeds while this process renders the
-    other pages and files; then both (and a child per further core) render incident
-    pages, a part at a time, until none is left (``forked.in_parts``): the same files in
-    about half the time on two cores."""
+    On a large site, worker processes render the feeds and the incident pages (in parts,
+    ``parallel.map_parts_beside``) while this process renders the other pages and files:
+    the same files in about half the time on two cores. The workers inherit the renderer
+    through ``_JOB`` (they are forked), so each task only names its part."""
     CONVERSIONS.next_build()
     pages = PageRenderer(site, page_extra if page_extra is not None else uptime_extra(site),
                          markdown_config)
     views = list(site.views)
-    size = max(PART, -(-len(views) // forked.Tickets.LIMIT))
-    parts = [views[i:i + size] for i in range(0, len(views), size)]
-    child_stages: list[tuple[str, Renderer]] = [
-        ("feeds", render_feeds),
-        ("jsonfeed", jsonfeed.render_jsonfeed),
-    ]
     stages: list[tuple[str, Renderer]] = [
         ("pages", lambda s: pages.others()),
         ("assets", _asset),
@@ -81,12 +75,17 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         ("hosting", hosting.render_headers),
         *renderers,
     ]
-    rendered, done, files = forked.in_parts(
-        len(parts), lambda n: pages.incidents(parts[n]),
-        fork=len(views) >= FORK_MIN_INCIDENTS,
-        parent_first=lambda: _run(site, stages), child_first=lambda: _run(site, child_stages))
-    done += files
-    done += [("pages", path, content) for part in rendered for path, content in part]
+    parts = parallel.split(views, PART)
+    tasks = [-1, *range(len(parts))]  # -1: the feeds
+    _JOB.update(site=site, pages=pages, parts=parts)
+    try:
+        if len(views) >= PARALLEL_MIN_INCIDENTS:
+            done, rendered = parallel.map_parts_beside(_task, tasks, lambda: _run(site, stages))
+        else:
+            done, rendered = _run(site, stages), [_task(task) for task in tasks]
+    finally:
+        _JOB.clear()
+    done += [item for part in rendered for item in part]
     made: dict[str, Output] = {}
     for name, path, content in done:
         safe_path(path)
@@ -96,10 +95,24 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
     return [made[p] for p in sorted(made)]
 
 
-# Below this many incidents a build is quick, and forking would cost more than it saves.
-FORK_MIN_INCIDENTS = 200
-# Incident pages per part shared out between processes (see ``forked.Tickets``).
+# Below this many incidents a build is quick, and workers would cost more than they save.
+PARALLEL_MIN_INCIDENTS = 200
+# Incident pages per part shared between processes.
 PART = 10
+# What the workers of the build under way inherit when they are forked (see ``generate``).
+_JOB: dict[str, Any] = {}
+FEED_STAGES: tuple[tuple[str, Renderer], ...] = (
+    ("feeds", render_feeds),
+    ("jsonfeed", jsonfeed.render_jsonfeed),
+)
+
+
+def _task(task: int) -> list[tuple[str, str, str | bytes]]:
+    """One worker task of ``generate``: the feeds (-1) or one part of incident pages."""
+    if task < 0:
+        return _run(_JOB["site"], FEED_STAGES)
+    return [("pages", path, content) for path, content in _JOB["pages"].incidents(
+        _JOB["parts"][task])]
 
 
 def _run(site: Site, stages: Sequence[tuple[str, Renderer]]

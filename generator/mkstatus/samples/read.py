@@ -40,7 +40,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, partial
 from itertools import compress, repeat
 from operator import add, attrgetter, getitem, gt, is_not, itemgetter, lt, ne, sub
 from pathlib import Path
@@ -48,7 +48,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from mkstatus import parallel as forked
+from mkstatus import parallel
 from mkstatus.samples.cache import FilePart, SampleCache, file_digest
 from mkstatus.samples.store import (
     RUNS_SUFFIX,
@@ -273,14 +273,12 @@ class _Scan:
         return out
 
     def _read(self, todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
-        """``todo`` read by this process and, for many files, forked children, one per
-        further core with at least ``_FILES_PER_WORKER`` files each, taking parts of
-        ``_PART`` files whenever they are free (``forked.in_parts``)."""
+        """``todo`` read here or, for many files, by worker processes in parts of
+        ``_PART`` files (``parallel.map_parts``)."""
         window = (self.lo, self.hi, self.max_gap // _US)
-        size = max(_PART, -(-len(todo) // forked.Tickets.LIMIT))
-        parts = [todo[i:i + size] for i in range(0, len(todo), size)]
-        done, _, _ = forked.in_parts(len(parts), lambda n: _read_files(window, parts[n]),
-                                     processes=len(todo) // _FILES_PER_WORKER)
+        if len(todo) < 2 * _FILES_PER_WORKER:
+            return _read_files(window, todo)
+        done = parallel.map_parts(partial(_read_files, window), parallel.split(todo, _PART))
         return [parsed for part in done for parsed in part]
 
     def _add(self, day: date, region: str, part: FilePart) -> None:
