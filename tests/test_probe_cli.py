@@ -189,3 +189,75 @@ def test_secret_never_reaches_output_samples_or_site(tmp_path: Path, server: Fau
     assert any(p.suffix == ".html" for p in written)
     for path in written:
         assert CANARY.encode() not in path.read_bytes(), path
+
+
+def test_environment_values_never_published_in_any_position(
+        tmp_path: Path, server: FaultServer) -> None:
+    """Issue 14: a token in a URL's path or host was published in samples and the summary.
+    One probe per position a ${VAR} may take, each failing so that its error names the
+    URL; the canary has capitals because URL parsing lower-cases hosts."""
+    refused = refused_port()
+    positions = {
+        "path": f'url: "http://127.0.0.1:{refused}/v1/${{MKS_TOKEN}}/health"',
+        "host": 'url: "http://${MKS_TOKEN}.invalid/health"',
+        "query": f'url: "{server.url("/silent")}?key=${{MKS_TOKEN}}"',
+        "userinfo": f'url: "http://me:${{MKS_TOKEN}}@127.0.0.1:{refused}/"',
+        "header": f'url: "{server.url("/reset")}", headers: {{X-Key: "${{MKS_TOKEN}}"}}',
+        "body": f'url: "{server.url("/text")}", body_contains: "${{MKS_TOKEN}}"',
+        "json": f'url: "{server.url("/json-down")}", json: {{path: status, '
+                'equals: "${MKS_TOKEN}"}',
+    }
+    components = "".join(f"""
+        - id: {name}
+          name: {name.title()}
+          probe: {{{probe}, timeout_s: 1}}""" for name, probe in positions.items())
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(SITE_HEAD + components + "\n")
+    env = {**NO_PROXY_ENV, "MKS_TOKEN": CANARY}
+    outputs = [mkstatus("probe", cwd=tmp_path, env=env) for _ in range(2)]
+    assert all(r.returncode == 0 for r in outputs), outputs[0].stderr
+    now = (datetime.now(UTC) + timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    outputs.append(mkstatus("build", "--now", now, cwd=tmp_path, env=env, check=True))
+    outcomes = {s["c"]: s["o"] for s in read_samples(tmp_path)}
+    assert outcomes.pop("host") in ("dns", "timeout")  # the real resolver: .invalid fails
+    assert outcomes == {"path": "refused", "query": "timeout", "userinfo": "refused",
+                        "header": "reset", "body": "body_mismatch", "json": "json_mismatch"}
+    notes = {line.split()[0]: line for line in outputs[0].stdout.splitlines()[1:]}
+    assert notes["path"].endswith(
+        f"connection refused at http://127.0.0.1:{refused}/v1/***/health")
+    assert "http://***.invalid/health" in notes["host"]
+    for result in outputs:
+        assert CANARY.lower() not in (result.stdout + result.stderr).lower()
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name != "mkdocs.yml"]
+    assert any(p.suffix == ".html" for p in written)
+    for path in written:
+        assert CANARY.lower().encode() not in path.read_bytes().lower(), path
+
+
+def test_a_bug_keeps_its_traceback_without_the_secrets(
+        tmp_path: Path, server: FaultServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug after the probes ran (here: a store that raises with the URL in its message,
+    the one stand-in for a bug) prints its traceback with every secret removed."""
+    from click.testing import CliRunner
+    from mkstatus.cli.main import main
+    from mkstatus.samples import store
+
+    url = f"http://127.0.0.1:{refused_port()}/v1/${{MKS_TOKEN}}/health"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text(SITE_HEAD + f"""
+        - id: api
+          name: API
+          probe: {{url: "{url}", timeout_s: 1}}
+""")
+
+    def buggy(root: Path, samples: object) -> None:
+        raise RuntimeError(f"bug near {url.replace('${MKS_TOKEN}', CANARY)}")
+
+    monkeypatch.setattr(store, "append_samples", buggy)
+    monkeypatch.setenv("MKS_TOKEN", CANARY)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["probe"])
+    assert result.exit_code == 1
+    assert "RuntimeError: bug near http://127.0.0.1:" in result.stderr
+    assert "/v1/***/health" in result.stderr and "Traceback" in result.stderr
+    assert CANARY not in result.stdout + result.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from mkstatus.errors import ConfigError
 from mkstatus.probes.config import HttpProbe, Probe, TcpProbe
-from mkstatus.probes.errors import classify, redact_url, scrub
+from mkstatus.probes.errors import classify, redact_url, scrub, secret_forms
 from mkstatus.probes.run import run_probes
 from mkstatus.samples.store import Outcome, Sample, append_samples
 
@@ -49,12 +49,15 @@ def tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]
 
 @pytest.fixture
 def fake_dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """``nxdomain.test`` fails to resolve; ``hang.test`` blocks until the test ends."""
+    """``nxdomain.test`` and ``*.invalid`` fail to resolve; ``*.loopback.test`` is
+    127.0.0.1; ``hang.test`` blocks until the test ends."""
     real, release = socket.getaddrinfo, threading.Event()
 
     def fake(host: object, *args: object, **kwargs: object) -> object:
-        if host == "nxdomain.test":
+        if host == "nxdomain.test" or str(host).endswith(".invalid"):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if str(host).endswith(".loopback.test"):
+            host = "127.0.0.1"
         if host == "hang.test":
             release.wait(30)
             raise socket.gaierror(socket.EAI_AGAIN, "gave up")
@@ -316,6 +319,49 @@ def test_secret_canary_never_written_whatever_the_fault(
     assert CANARY not in caplog.text
 
 
+def test_environment_values_are_secret_in_every_position(
+    http_server: FaultServer, fake_dns: None, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A value from the environment is a secret wherever it lands: path, host (which URL
+    parsing lower-cases), query, userinfo, headers and the body matchers; each probe fails
+    in a way whose error text names the URL, so a leak would show."""
+    refused, port = refused_port(), http_server.port
+    positions = {
+        "path": http(f"http://127.0.0.1:{refused}/v1/${{TOKEN}}/health"),
+        "host_dns": http("http://${TOKEN}.invalid/health"),
+        "host_timeout": http(f"http://${{TOKEN}}.loopback.test:{port}/silent"),
+        "query": http(f"http://127.0.0.1:{refused}/?key=${{TOKEN}}"),
+        "userinfo": http(f"http://me:${{TOKEN}}@127.0.0.1:{refused}/"),
+        "header": http(f"http://127.0.0.1:{refused}/", headers=(("X-Key", "${TOKEN}"),)),
+        "body_contains": http(http_server.url("/text"), body_contains="${TOKEN}"),
+        "json_equals": http(http_server.url("/json-down"), json_path="status",
+                            json_equals="${TOKEN}"),
+    }
+    with caplog.at_level(logging.DEBUG):
+        samples = run_probes(list(positions.items()), region="eu", environ=ENV, now=clock)
+        append_samples(tmp_path, samples)
+    assert {s.component: s.outcome.value for s in samples} == {
+        "path": "refused", "host_dns": "dns", "host_timeout": "timeout", "query": "refused",
+        "userinfo": "refused", "header": "refused", "body_contains": "body_mismatch",
+        "json_equals": "json_mismatch"}
+    errors = {s.component: s.error for s in samples}
+    assert errors["path"] == f"connection refused at http://127.0.0.1:{refused}/v1/***/health"
+    assert errors["host_dns"] == "name resolution failed at http://***.invalid/health"
+    written = b"".join(p.read_bytes() for p in tmp_path.rglob("*.jsonl"))
+    for text in (written.decode(), caplog.text, *map(repr, samples)):
+        assert CANARY.lower() not in text.lower()
+    assert "127.0.0.1" in caplog.text  # urllib3 did log at DEBUG: the check has teeth
+
+
+def test_body_matchers_take_variables_from_the_environment(http_server: FaultServer) -> None:
+    env = {"WORD": "hello", "STATE": "down"}
+    probes = [("body", http(http_server.url("/text"), body_contains="${WORD} world")),
+              ("json", http(http_server.url("/json-down"), json_path="status",
+                            json_equals="${STATE}"))]
+    samples = run_probes(probes, region="eu", environ=env, now=clock)
+    assert [s.outcome for s in samples] == [Outcome.OK, Outcome.OK]
+
+
 def test_redact_url_drops_userinfo_query_and_fragment() -> None:
     assert redact_url("https://u:p@Host.example:8443/a/b?t=1#f") == "https://host.example:8443/a/b"
     assert redact_url("http://[::1]:80/x?y") == "http://[::1]:80/x"
@@ -323,6 +369,9 @@ def test_redact_url_drops_userinfo_query_and_fragment() -> None:
 
 def test_scrub_removes_secrets_and_control_chars_and_caps_length() -> None:
     assert scrub(f"a{CANARY}b\x00\x1b[31m\n", {CANARY}) == "a***b  [31m "
+    forms = secret_forms([CANARY + " /x"])
+    assert scrub(f"http://{CANARY.lower()}%20/x.example/?k={CANARY}+%2Fx", forms) == (
+        "http://***.example/?k=***")
     assert len(scrub("x" * 500, set())) == 200
 
 

@@ -9,9 +9,11 @@ errors exit non-zero.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,12 +46,33 @@ def _project(config_file: Path) -> Any:
 def probe(config_file: Path, region: str) -> None:
     """Run every configured probe once, concurrently, and append one sample per probe.
 
-    Exit status is 0 whenever the probes ran, whatever they found; it is non-zero only
-    for configuration errors (such as an unset ${VAR} in a probe's url or headers) and
-    internal errors. Progress goes to stderr, the summary table to stdout.
+    Exit status is 0 whenever the probes ran, whatever they found; it is 1 for
+    configuration errors (such as an unset ${VAR} in a probe) and internal errors.
+    Progress goes to stderr, the summary table to stdout.
     """
+    with _secrets_scrubbed():
+        _probe(config_file, region)
+
+
+@contextlib.contextmanager
+def _secrets_scrubbed() -> Iterator[None]:
+    """A bug keeps its traceback, but without the probes' secrets (it may quote a URL)."""
+    from mkstatus.errors import MkstatusError
+    from mkstatus.probes.run import scrub_known
+
+    try:
+        yield
+    except MkstatusError:
+        raise
+    except Exception:
+        click.echo("mkstatus probe: internal error (a bug; secrets removed below):", err=True)
+        click.echo(scrub_known(traceback.format_exc()), err=True, nl=False)
+        sys.exit(1)
+
+
+def _probe(config_file: Path, region: str) -> None:
     from mkstatus.errors import ConfigError
-    from mkstatus.probes.run import run_probes
+    from mkstatus.probes.run import run_probes, scrub_known
     from mkstatus.project import load_config
     from mkstatus.samples.store import REGION_RE, append_samples
 
@@ -65,8 +88,8 @@ def probe(config_file: Path, region: str) -> None:
     samples = run_probes(probes, region=region, environ=os.environ,
                          now=lambda: datetime.now(UTC), on_result=progress)
     progress.done()
+    click.echo(scrub_known(summary_table(samples)))
     append_samples(project.samples_dir, samples)
-    click.echo(summary_table(samples))
     failed = sum(1 for s in samples if s.outcome.failed)
     click.echo(f"{len(samples)} sample(s) appended to {project.samples_dir} (region "
                f"{region}); {failed} failed.", err=True)

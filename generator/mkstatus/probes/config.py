@@ -4,6 +4,8 @@ Two kinds: an HTTP probe (``url:``) and a TCP connect probe (``tcp: "host:port"`
 problem is collected as a message naming its key (``components[2].probe.timeout_s: ...``)
 so the user fixes them all in one run. ``${VAR}`` references stay unexpanded in the parsed
 probe: parsing never needs secrets, and ``expand_env`` substitutes them only at probe time.
+They are allowed in ``url``, header values, ``body_contains`` and a string ``json.equals``;
+every value they bring in is a secret wherever it lands (``referenced_vars`` names them).
 
 Defaults worth knowing: ``down_after`` is 2 — one failed sample (often the runner's own
 network blip) never turns the page red, and downtime still starts at the first failure, so
@@ -179,11 +181,14 @@ def _parse_http(c: _Checker) -> HttpProbe | None:
         c.error("method", f"expected one of {', '.join(METHODS)}, found {_found(method)}")
         method = "GET"
     json_path, json_equals = _parse_json(c)
+    body_contains = c.text("body_contains")
+    if body_contains is not None:
+        _check_vars(c, "body_contains", body_contains)
     probe = HttpProbe(
         url=url or "",
         method=method.upper(),
         expect_status=_parse_status(c),
-        body_contains=c.text("body_contains"),
+        body_contains=body_contains,
         json_path=json_path,
         json_equals=json_equals,
         tls_warn_days=c.int_("tls_warn_days", 14, 0, 365) or 0,
@@ -218,6 +223,8 @@ def _parse_json(c: _Checker) -> tuple[str | None, object]:
     scalar = "expected a string, number, boolean or null"
     if not (equals is None or isinstance(equals, str | int | float | bool)):
         c.error("json.equals", f"{scalar}, found {_found(equals)}")
+    elif isinstance(equals, str):
+        _check_vars(c, "json.equals", equals)
     return path, equals
 
 
@@ -239,12 +246,18 @@ def _parse_headers(c: _Checker) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _templates(probe: HttpProbe) -> list[str]:
+    """Every text of a probe where ${VAR} is substituted."""
+    texts = [probe.url, *(v for _, v in probe.headers)]
+    texts += [t for t in (probe.body_contains, probe.json_equals) if isinstance(t, str)]
+    return texts
+
+
 def referenced_vars(probe: Probe) -> list[str]:
     """The ${VAR} names a probe needs, for early checks and secret scrubbing."""
     if isinstance(probe, TcpProbe):
         return []
-    texts = [probe.url, *(v for _, v in probe.headers)]
-    return sorted({m for t in texts for m in _VAR_RE.findall(t)})
+    return sorted({m for t in _templates(probe) for m in _VAR_RE.findall(t)})
 
 
 def _substitute(text: str, environ: Mapping[str, str], key: str) -> str:
@@ -271,4 +284,9 @@ def expand_env(probe: Probe, environ: Mapping[str, str], where: str = "probe") -
         if "\r" in expanded or "\n" in expanded:
             raise ConfigError(f"{where}.headers.{name}: expanded value holds a line break")
         headers.append((name, expanded))
-    return replace(probe, url=url, headers=tuple(headers))
+    body = probe.body_contains
+    equals = probe.json_equals
+    return replace(probe, url=url, headers=tuple(headers),
+                   body_contains=None if body is None else sub(body, f"{where}.body_contains"),
+                   json_equals=sub(equals, f"{where}.json.equals") if isinstance(equals, str)
+                   else equals)

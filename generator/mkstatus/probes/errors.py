@@ -3,18 +3,22 @@
 Every failed attempt becomes one outcome class (DESIGN.md's vocabulary) and a short label.
 The label is built from exception class names, our own words and a redacted URL
 (``scheme://host:port/path``), never from ``str(exception)``, because exception text can
-carry query strings, userinfo and header values; `scrub` removes every expanded secret
-value as a second line of defence.
+carry query strings, userinfo and header values. The redacted URL still has the host and
+path, where a value from the environment may be (``http://${TOKEN}.example/``), so `scrub`
+removes every secret value, in each of the forms a URL may carry it (percent-encoded,
+lower-cased as hosts are), from every error text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import re
 import socket
 import ssl
 import unicodedata
-from collections.abc import Iterator, Sequence
-from urllib.parse import urlsplit
+from collections.abc import Iterable, Iterator, Sequence
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 import requests
 from urllib3 import exceptions as urllib3_exc
@@ -41,11 +45,29 @@ def redact_url(url: str) -> str:
     return f"{p.scheme}://{host}{port}{p.path}"
 
 
-def scrub(text: str, secrets: Sequence[str] | frozenset[str], *, limit: int | None = ERROR_LIMIT,
-          controls: bool = True) -> str:
-    """Remove secret values (longest first), control characters, and cap the length."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
+MIN_SECRET = 3  # shorter values would blank out ordinary words; none is a credential
+
+
+def secret_forms(values: Iterable[str]) -> set[str]:
+    """Each value as text may carry it: as is, percent-encoded or decoded (URLs), lower-cased
+    and as IDNA (a host); values shorter than ``MIN_SECRET`` are left out."""
+    out: set[str] = set()
+    for v in values:
+        forms = {v, unquote(v), quote(v), quote(v, safe=""), quote_plus(v)}
+        # Not a valid host name (UnicodeError): it cannot be one in a URL either.
+        with contextlib.suppress(UnicodeError):
+            forms.add(v.encode("idna").decode("ascii"))
+        out |= forms | {f.lower() for f in forms}
+    return {v for v in out if len(v) >= MIN_SECRET}
+
+
+def scrub(text: str, secrets: Sequence[str] | frozenset[str] | set[str], *,
+          limit: int | None = ERROR_LIMIT, controls: bool = True) -> str:
+    """Remove secret values (longest first; see `secret_forms`), control characters, and
+    cap the length."""
+    if secrets:
+        ordered = sorted(secrets, key=lambda s: (-len(s), s))
+        text = re.sub("|".join(map(re.escape, ordered)), "***", text)
     if controls:
         text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     if limit is not None and len(text) > limit:

@@ -12,8 +12,11 @@ dropped when a redirect changes origin, and a redirect to any non-http(s) scheme
 (``file:``, ``ftp:``) or back to a visited URL is the outcome ``redirects``.
 
 Secrets: error text is built from exception class names, our own words and a redacted URL
-(``scheme://host:port/path``), never from ``str(exception)``; as a second line of defence
-every expanded secret value is scrubbed from error text and from urllib3's log records.
+(``scheme://host:port/path``), never from ``str(exception)``. The secrets are every value a
+probe's ``${VARS}`` bring in from the environment, collected from the probe as configured
+(before expansion: afterwards no ``${...}`` is left to find), plus literal header values,
+userinfo and query; they are scrubbed from error text (where the host and path of the
+redacted URL may hold one) and from urllib3's log records.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -38,7 +41,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from mkstatus.errors import ConfigError
 from mkstatus.probes.config import HttpProbe, Probe, TcpProbe, expand_env, referenced_vars
-from mkstatus.probes.errors import classify, redact_url, scrub
+from mkstatus.probes.errors import classify, redact_url, scrub, secret_forms
 from mkstatus.samples.store import Outcome, Sample
 
 log = logging.getLogger(__name__)
@@ -170,18 +173,26 @@ def _install_scrubber(secrets: set[str]) -> None:
             logger.addFilter(_FILTER)
 
 
-def probe_secrets(probe: Probe, environ: Mapping[str, str]) -> set[str]:
-    """Every value that must never be written: env values used, headers, userinfo, query."""
-    if isinstance(probe, TcpProbe):
+def scrub_known(text: str) -> str:
+    """``text`` without any secret of the probes run so far in this process: for what the
+    command line prints (the summary, an unexpected traceback)."""
+    with _ScrubFilter.lock:
+        secrets = tuple(_ScrubFilter.secrets)
+    return scrub(text, secrets, limit=None, controls=False)
+
+
+def probe_secrets(configured: Probe, expanded: Probe, environ: Mapping[str, str]) -> set[str]:
+    """Every value that must never be written: the environment values ``configured``
+    references, wherever they land, and ``expanded``'s headers, userinfo and query."""
+    if not isinstance(configured, HttpProbe) or not isinstance(expanded, HttpProbe):
         return set()
-    values = {environ[n] for n in referenced_vars(probe) if n in environ}
-    for _, v in probe.headers:
+    values = {environ[n] for n in referenced_vars(configured) if n in environ}
+    for _, v in expanded.headers:
         values |= {v, *v.split()}
-    parts = urlsplit(probe.url)
+    parts = urlsplit(expanded.url)
     values |= {parts.query, parts.username or "", parts.password or ""}
     values |= {v for pair in parse_qsl(parts.query) for v in pair}
-    values |= {unquote(v) for v in values}
-    return {v for v in values if len(v) >= 3}
+    return secret_forms(values)
 
 
 def run_probes(
@@ -243,7 +254,7 @@ def _expand_all(
         except ConfigError as e:
             problems.append(str(e))
             continue
-        secrets = probe_secrets(real, environ)
+        secrets = probe_secrets(probe, real, environ)
         all_secrets |= secrets
         out.append((comp, real, frozenset(secrets)))
     if problems:
