@@ -10,13 +10,12 @@ import html
 import logging
 import os
 import posixpath
-from collections.abc import Collection, Hashable
+from collections.abc import Collection, Hashable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,15 +30,12 @@ from mkstatus.compute.site import Site
 from mkstatus.errors import MkstatusError
 from mkstatus.project import Project, load_project
 from mkstatus.render.generate import CSS_PATH, generate, head_html
-from mkstatus.render.pages import MarkdownConfig
+from mkstatus.render.pages import GeneratedPage, MarkdownConfig
 from mkstatus.render.reuse import BYTECODE
 from mkstatus.times import resolve_now
 
 log = logging.getLogger("mkdocs.plugins.mkstatus")
 IN_NAV = {"index.md", "history.md"}
-
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FinishedPage(Page):
@@ -62,14 +58,14 @@ class FinishedPage(Page):
         self.present_anchor_ids = set()
 
 
-def finish(page: Page, front_matter: str, body: str, nav_urls: Collection[str]
+def finish(page: Page, meta: Mapping[str, Any], body: str, nav_urls: Collection[str]
            ) -> FinishedPage:
     """``page``, made by MkDocs' navigation (so it keeps its nav title), as a
-    ``FinishedPage`` with ``front_matter`` (``---``-fenced YAML) and ``body``; ``nav_urls``
-    are the URLs of the navigation's pages (see ``nav_key``)."""
+    ``FinishedPage`` with ``meta`` (handed over as data, never as YAML to parse back) and
+    ``body``; ``nav_urls`` are the URLs of the navigation's pages (see ``nav_key``)."""
     page.__class__ = FinishedPage
     assert isinstance(page, FinishedPage)
-    page.finished_meta = meta = yaml.load(front_matter.strip().strip("-"), _YAML_LOADER) or {}
+    page.finished_meta = dict(meta)
     page.finished_body = body
     page.sidebar_key = None
     if page.url not in nav_urls and not any(url.startswith(page.url) for url in nav_urls):
@@ -108,7 +104,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.site: Site | None = None
         self.site_name: str | None = None  # as written, before escaping for the theme
         self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
-        self.pages: dict[str, tuple[str, str]] = {}  # generated page -> front matter, HTML
+        self.pages: dict[str, GeneratedPage] = {}  # generated page -> metadata, HTML
 
     def project(self, config: MkDocsConfig) -> Project:
         config_file = Path(config.config_file_path).resolve()
@@ -154,20 +150,20 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                                   f"present in docs as {existing.abs_src_path}; remove one")
             inclusion = InclusionLevel.INCLUDED if out.path in IN_NAV or not out.is_page \
                 else InclusionLevel.NOT_IN_NAV
-            content = out.content
             if out.is_page:
-                self.pages[out.path] = out.split_page()
-            files.append(File.generated(config, out.path, content=content,
+                self.pages[out.path] = out.page
+            files.append(File.generated(config, out.path, content=out.content,
                                         inclusion=inclusion))
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         """Our pages arrive finished (see ``FinishedPage``)."""
         nav_urls = {page.url for page in nav.pages}
-        for path, (front_matter, body) in self.pages.items():
+        for path, generated in self.pages.items():
             file = files.get_file_from_path(path)
             if file is not None:
-                finish(file.page or Page(None, file, config), front_matter, body, nav_urls)
+                finish(file.page or Page(None, file, config), generated.meta, generated.body,
+                       nav_urls)
         return nav
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,

@@ -1,7 +1,8 @@
 """The render stage: one `Site` in, every generated file out, collisions refused.
 
 Renderers are the `stages` of `generate()`; each returns `(path, content)` pairs. Pages
-(`.md`) are handed to MkDocs to render with the theme; everything else is written as is.
+(`.md`, a `GeneratedPage`: metadata and finished HTML) are handed to MkDocs to wrap in the
+theme; everything else is written as is.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from mkstatus.compute.site import Site
 from mkstatus.errors import BuildError
 from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed
 from mkstatus.render.feeds import render_feeds
-from mkstatus.render.pages import MarkdownConfig, PageRenderer
+from mkstatus.render.pages import GeneratedPage, MarkdownConfig, PageRenderer
 from mkstatus.render.reuse import CONVERSIONS
 from mkstatus.render.uptime_html import page_extra as uptime_extra
 
@@ -28,21 +29,25 @@ CSS_PARTS = ("mkstatus.css", "uptime.css")
 @dataclass(frozen=True, slots=True)
 class Output:
     path: str  # relative to docs_dir (pages) or the site root (everything else)
-    content: str | bytes
+    data: str | bytes | GeneratedPage
     source: str  # which renderer made it, for collision messages
 
     @property
     def is_page(self) -> bool:
-        return self.path.endswith(".md")
+        return isinstance(self.data, GeneratedPage)
 
-    def split_page(self) -> tuple[str, str]:
-        """A page's front matter (for MkDocs) and its finished HTML body."""
-        text = str(self.content)
-        end = text.index("\n---\n", 3) + len("\n---\n")
-        return text[:end], text[end:]
+    @property
+    def page(self) -> GeneratedPage:
+        assert isinstance(self.data, GeneratedPage), self.path
+        return self.data
+
+    @property
+    def content(self) -> str | bytes:
+        """The file's text: a page as Markdown with front matter (see ``GeneratedPage``)."""
+        return self.data.markdown() if isinstance(self.data, GeneratedPage) else self.data
 
 
-Renderer = Callable[[Site], Iterable[tuple[str, str | bytes]]]
+Renderer = Callable[[Site], Iterable[tuple[str, str | bytes | GeneratedPage]]]
 
 
 def _asset(site: Site) -> list[tuple[str, bytes]]:
@@ -107,7 +112,7 @@ FEED_STAGES: tuple[tuple[str, Renderer], ...] = (
 )
 
 
-def _task(task: int) -> list[tuple[str, str, str | bytes]]:
+def _task(task: int) -> list[tuple[str, str, str | bytes | GeneratedPage]]:
     """One worker task of ``generate``: the feeds (-1) or one part of incident pages."""
     if task < 0:
         return _run(_JOB["site"], FEED_STAGES)
@@ -116,7 +121,7 @@ def _task(task: int) -> list[tuple[str, str, str | bytes]]:
 
 
 def _run(site: Site, stages: Sequence[tuple[str, Renderer]]
-         ) -> list[tuple[str, str, str | bytes]]:
+         ) -> list[tuple[str, str, str | bytes | GeneratedPage]]:
     return [(name, path, content) for name, renderer in stages
             for path, content in renderer(site)]
 

@@ -1,16 +1,17 @@
 """The pages of the site: home, one per incident, history, one per component.
 
-Each page is YAML front matter (its title, for the theme) and a finished HTML body: every
-value we interpolate is HTML-escaped by Jinja2's autoescape, and committers' trusted
-Markdown (summaries, messages, postmortems) is converted here with the site's own
-Markdown extensions. MkDocs then only wraps the body in the theme: re-parsing thousands
-of HTML blocks through Python-Markdown cost more than the rest of the build. Page titles
-are escaped too, because Material prints `page.meta.title` raw.
+Each page is its metadata for the theme (title, hidden parts), handed over as data, and a
+finished HTML body: every value we interpolate is HTML-escaped by Jinja2's autoescape,
+and committers' trusted Markdown (summaries, messages, postmortems) is converted here
+with the site's own Markdown extensions. MkDocs then only wraps the body in the theme:
+re-parsing thousands of HTML blocks through Python-Markdown cost more than the rest of
+the build. Page titles are escaped too, because Material prints `page.meta.title` raw.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -108,6 +109,26 @@ class Converter:
         return [Markup(part.strip()) for part in parts[2::2]]
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """A page mkstatus finished itself: the theme's metadata as data, and the HTML body.
+
+    The metadata never goes through YAML: pages once wrote `title: {{ … | tojson }}` front
+    matter that the plugin read back with PyYAML, which cannot read the JSON escapes of a
+    character outside the Basic Multilingual Plane, so one emoji in a title broke the build.
+    """
+
+    meta: Mapping[str, Any]
+    body: str
+
+    def markdown(self) -> str:
+        """The page as a Markdown file with front matter, for MkDocs' list of files and for
+        the golden copies; nothing parses this front matter back."""
+        head = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
+                       for key, value in self.meta.items())
+        return f"---\n{head}---\n\n{self.body}"
+
+
 def _memo(func: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
     """Per build: the same moments (`now` on every page) are formatted once."""
     done: dict[Any, Markup] = {}
@@ -161,12 +182,12 @@ class PageRenderer:
                            t=_memo(lambda moment: time_html(moment, zone)))
         self.incident_template = env.get_template("incident.md.j2")
 
-    def incidents(self, views: Sequence[View]) -> list[tuple[str, str]]:
+    def incidents(self, views: Sequence[View]) -> list[tuple[str, GeneratedPage]]:
         return [(f"incidents/{v.id}.md",
                  _incident(self.incident_template, self.site, v, self.convert))
                 for v in views]
 
-    def others(self) -> list[tuple[str, str]]:
+    def others(self) -> list[tuple[str, GeneratedPage]]:
         """Home, history and component pages."""
         site, env, extra = self.site, self.env, self.extra
         pages = [("index.md", _home(env, site, extra)), *_history(env, site, extra)]
@@ -174,13 +195,14 @@ class PageRenderer:
         by_component = _views_by_component(site)
         for comp in site.config.components:
             items = by_component.get(comp.id, [])
-            pages.append((f"components/{comp.id}.md", component_tpl.render(
+            body = component_tpl.render(
                 c=comp, state=site.states[comp.id], now=site.now, ind=site.indicator,
                 items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
-                meta_title=_title(f"{comp.name}: {site.states[comp.id].status.label}"),
                 probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
                 extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
-            )))
+            )
+            title = _title(f"{comp.name}: {site.states[comp.id].status.label}")
+            pages.append((f"components/{comp.id}.md", GeneratedPage({"title": title}, body)))
         return pages
 
 
@@ -192,7 +214,7 @@ def page_title(indicator: Indicator) -> str:
     return f"{ICONS[indicator.code]} {indicator.banner}"
 
 
-def _home(env: Environment, site: Site, extra: dict[str, Any]) -> str:
+def _home(env: Environment, site: Site, extra: dict[str, Any]) -> GeneratedPage:
     sections = [
         ("Pinned", site.pinned),
         ("Notices", site.notices),
@@ -202,8 +224,8 @@ def _home(env: Environment, site: Site, extra: dict[str, Any]) -> str:
     groups = site.config.groups
     group_status = {g: site.group_status([c.id for c in members])
                     for g, members in groups if g}
-    return env.get_template("home.md.j2").render(
-        meta_title=_title(page_title(site.indicator)), ind=site.indicator,
+    body = env.get_template("home.md.j2").render(
+        ind=site.indicator,
         icon=ICONS[site.indicator.code], now=site.now, contact=clean(site.config.contact),
         introduction=site.introduction, sections=sections, groups=groups,
         group_status=group_status, states=site.states, recent=site.recently_resolved,
@@ -211,6 +233,8 @@ def _home(env: Environment, site: Site, extra: dict[str, Any]) -> str:
         extra_component_html=_default_dict(extra.get("home_component_html", {})),
         extra_links=extra.get("links", []),
     )
+    return GeneratedPage({"title": _title(page_title(site.indicator)),
+                          "hide": ["navigation", "toc"]}, body)
 
 
 def _default_dict(values: dict[str, str]) -> dict[str, str]:
@@ -218,7 +242,7 @@ def _default_dict(values: dict[str, str]) -> dict[str, str]:
     return defaultdict(str, {k: Markup(clean(v)) for k, v in values.items()})
 
 
-def _incident(template: Any, site: Site, v: View, convert: Converter) -> str:
+def _incident(template: Any, site: Site, v: View, convert: Converter) -> GeneratedPage:
     incident = v.incident
     html_pieces = convert.many([incident.summary, incident.postmortem,
                                 *(u.message for u in v.updates)])
@@ -230,10 +254,10 @@ def _incident(template: Any, site: Site, v: View, convert: Converter) -> str:
                       anchor="auto-" + update_anchor(t)) for t, s in v.auto if t <= site.now]
     timeline.sort(key=lambda e: e["time"], reverse=v.incident.newest_first)  # type: ignore[arg-type, return-value]  # values are datetimes
     affected = _affected(v)
-    return template.render(v=v, now=site.now, timeline=timeline, affected=affected,
-                           ind=site.indicator,
-                           summary=summary, postmortem=postmortem,
-                           kind_label=KIND_LABELS[v.kind], meta_title=_title(v.incident.title))
+    body = template.render(v=v, now=site.now, timeline=timeline, affected=affected,
+                           ind=site.indicator, summary=summary, postmortem=postmortem,
+                           kind_label=KIND_LABELS[v.kind])
+    return GeneratedPage({"title": _title(v.incident.title)}, body)
 
 
 def _affected(v: View) -> list[tuple[str, ComponentStatus]]:
@@ -247,7 +271,8 @@ def _affected(v: View) -> list[tuple[str, ComponentStatus]]:
     return list(worst.items())
 
 
-def _history(env: Environment, site: Site, extra: dict[str, Any]) -> list[tuple[str, str]]:
+def _history(env: Environment, site: Site, extra: dict[str, Any]
+             ) -> list[tuple[str, GeneratedPage]]:
     """The history page, and a page per older month when the history is long.
 
     ``history.md`` lists whole months, newest first, until at least ``LIST_LIMIT``
@@ -273,17 +298,20 @@ def _history(env: Environment, site: Site, extra: dict[str, Any]) -> list[tuple[
     template = env.get_template("history.md.j2")
     common = dict(ind=site.indicator, now=site.now, extra_links=extra.get("links", []))
     archive = [(_month_label(m), _month_slug(m), len(months[m])) for m in older]
-    pages = [("history.md", template.render(
-        root="../", title="History", heading="Incident history",
+    hide = ["toc"]
+    pages = [("history.md", GeneratedPage({"title": "History", "hide": hide}, template.render(
+        root="../", heading="Incident history",
         months=[(_month_label(m), months[m]) for m in recent], archive=archive,
-        newer=None, older=None, **common))]
+        newer=None, older=None, **common)))]
     for i, month in enumerate(older):
         label = _month_label(month)
-        pages.append((f"history/{_month_slug(month)}.md", template.render(
-            root="../../", title=f"History: {label}", heading=f"Incident history: {label}",
+        body = template.render(
+            root="../../", heading=f"Incident history: {label}",
             months=[(label, months[month])], archive=[],
             newer=_month_link(older[i - 1]) if i else None,
-            older=_month_link(older[i + 1]) if i + 1 < len(older) else None, **common)))
+            older=_month_link(older[i + 1]) if i + 1 < len(older) else None, **common)
+        pages.append((f"history/{_month_slug(month)}.md",
+                      GeneratedPage({"title": f"History: {label}", "hide": hide}, body)))
     return pages
 
 
