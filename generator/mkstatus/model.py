@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -80,10 +80,56 @@ class Kind(Enum):
     NOTICE = "notice"
 
 
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed", "cancelled")
-STATUS_LABELS = {code: code.replace("_", " ").capitalize() for code in
-                 INCIDENT_STATUSES + MAINTENANCE_STATUSES}
+class UpdateStatus(StrEnum):
+    """The status an update gives an incident or a notice (Statuspage's vocabulary).
+
+    A ``StrEnum``: its value is the code written in JSON and compared with file text."""
+
+    INVESTIGATING = "investigating"
+    IDENTIFIED = "identified"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def ends(self) -> bool:
+        """Nothing may follow an update with this status."""
+        return self is UpdateStatus.RESOLVED
+
+    @property
+    def active(self) -> bool:
+        """Only maintenance statuses hold a maintenance open."""
+        return False
+
+
+class MaintenanceStatus(StrEnum):
+    """The status of a scheduled maintenance, posted or made by the clock."""
+
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def ends(self) -> bool:
+        return self in (MaintenanceStatus.COMPLETED, MaintenanceStatus.CANCELLED)
+
+    @property
+    def active(self) -> bool:
+        """Posted inside the window, it holds the maintenance open (see DESIGN)."""
+        return self in (MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING)
+
+
+Status = UpdateStatus | MaintenanceStatus
+STATUSES: dict[str, Status] = {s.value: s for s in (*UpdateStatus, *MaintenanceStatus)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +179,14 @@ class Update:
     """One `## <time> — <status>` section of an incident file."""
 
     time: datetime
-    status: str  # one of INCIDENT_STATUSES or MAINTENANCE_STATUSES
+    status: Status
     message: str  # trusted Markdown written by a committer
     components: tuple[tuple[str, ComponentStatus], ...]  # changes from this update on
     line: int
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return self.status.label
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,7 +167,10 @@ def _kind(maintenance: bool, notice: bool, start: str | None, until: str | None)
 
 
 def _default_status(kind: Any) -> str:
-    return {"maintenance": "scheduled", "notice": "monitoring"}.get(kind.value, "investigating")
+    from mkstatus.model import Kind, MaintenanceStatus, UpdateStatus
+
+    return {Kind.MAINTENANCE: MaintenanceStatus.SCHEDULED,
+            Kind.NOTICE: UpdateStatus.MONITORING}.get(kind, UpdateStatus.INVESTIGATING)
 
 
 def _add_update(ident: str, config_file: Path, message: str | None, **fields: Any) -> None:

@@ -16,12 +16,14 @@ from mkstatus.model import (
     Incident,
     Indicator,
     Kind,
+    MaintenanceStatus,
     SiteConfig,
+    Status,
     Update,
+    UpdateStatus,
 )
 
 HOLD = timedelta(hours=1)
-ACTIVE_MAINTENANCE = ("in_progress", "verifying")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +32,10 @@ class View:
 
     incident: Incident
     updates: tuple[Update, ...]  # published ones, oldest first
-    status: str
+    status: Status
     start: datetime
     end: datetime | None  # resolution, or the end of maintenance; None while open
-    auto: tuple[tuple[datetime, str], ...] = ()  # clock-made maintenance transitions
+    auto: tuple[tuple[datetime, MaintenanceStatus], ...] = ()  # clock-made maintenance transitions
 
     @property
     def id(self) -> str:
@@ -45,11 +47,11 @@ class View:
 
     @property
     def resolved_at(self) -> datetime | None:
-        return self.end if self.status in ("resolved", "completed", "cancelled") else None
+        return self.end if self.status.ends else None
 
     @property
     def is_open(self) -> bool:
-        return self.end is None and self.status != "scheduled"
+        return self.end is None and self.status is not MaintenanceStatus.SCHEDULED
 
     @property
     def last_time(self) -> datetime:
@@ -67,7 +69,7 @@ class View:
                                                                ComponentStatus]]:
         """Half-open intervals during which this incident set the component's status."""
         if (cid not in self.incident.component_ids or self.kind is Kind.NOTICE
-                or self.status in ("scheduled", "cancelled")):
+                or self.status in (MaintenanceStatus.SCHEDULED, MaintenanceStatus.CANCELLED)):
             return []
         finish = self.end if self.end is not None else now
         if self.kind is Kind.MAINTENANCE:
@@ -100,7 +102,7 @@ def view(incident: Incident, now: datetime) -> View | None:
         return None
     latest = published[-1]
     start = incident.started or published[0].time
-    end = latest.time if latest.status == "resolved" else None
+    end = latest.time if latest.status is UpdateStatus.RESOLVED else None
     return View(incident, published, latest.status, start, end)
 
 
@@ -109,31 +111,35 @@ def _maintenance_view(incident: Incident, published: tuple[Update, ...],
     window_start, until = incident.scheduled_for, incident.scheduled_until
     assert window_start is not None and until is not None  # guaranteed by the parser
     latest = published[-1] if published else None
-    early = next((u.time for u in published if u.status in ACTIVE_MAINTENANCE
-                  and u.time < window_start), None)
+    early = next((u.time for u in published if u.status.active and u.time < window_start),
+                 None)
     start = early or window_start
-    auto: list[tuple[datetime, str]] = []
-    if latest is not None and latest.status in ("cancelled", "completed"):
+    auto: list[tuple[datetime, MaintenanceStatus]] = []
+    if latest is not None and latest.status.ends:
         ends_at = latest.time
-        begin = min(start, ends_at) if latest.status == "completed" else ends_at
-        if latest.status == "completed" and early is None and window_start < ends_at:
-            auto.append((window_start, "in_progress"))
+        begin = min(start, ends_at) if latest.status is COMPLETED else ends_at
+        if latest.status is COMPLETED and early is None and window_start < ends_at:
+            auto.append((window_start, IN_PROGRESS))
         return View(incident, published, latest.status, begin, ends_at, tuple(auto))
     if now < start:
-        return View(incident, published, "scheduled", start, None)
+        return View(incident, published, MaintenanceStatus.SCHEDULED, start, None)
     if early is None:
-        auto.append((window_start, "in_progress"))
-    posted_inside = latest is not None and latest.status in ACTIVE_MAINTENANCE and \
+        auto.append((window_start, IN_PROGRESS))
+    posted_inside = latest is not None and latest.status.active and \
         latest.time >= start
     if now < until:
-        status = latest.status if posted_inside and latest else "in_progress"
+        status = latest.status if posted_inside and latest else IN_PROGRESS
         return View(incident, published, status, start, None, tuple(auto))
     held = posted_inside and latest is not None and latest.time < until + HOLD
     if held and latest is not None and now < until + HOLD:
         return View(incident, published, latest.status, start, None, tuple(auto))
     end = until + HOLD if held else until
-    auto.append((end, "completed"))
-    return View(incident, published, "completed", start, end, tuple(auto))
+    auto.append((end, COMPLETED))
+    return View(incident, published, COMPLETED, start, end, tuple(auto))
+
+
+IN_PROGRESS, COMPLETED = MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.COMPLETED
+
 
 
 def views(incidents: Iterable[Incident], now: datetime) -> list[View]:

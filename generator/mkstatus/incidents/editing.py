@@ -26,15 +26,14 @@ from typing import TypeVar
 
 from mkstatus.errors import MkstatusError
 from mkstatus.incidents.parse import COMPONENTS_LINE_RE, level2_headings, parse_incident
-from mkstatus.incidents.rules import ENDING
 from mkstatus.model import (
-    INCIDENT_STATUSES,
-    MAINTENANCE_STATUSES,
-    STATUS_LABELS,
     ComponentStatus,
     Incident,
     Kind,
+    MaintenanceStatus,
     SiteConfig,
+    Status,
+    UpdateStatus,
 )
 from mkstatus.text import did_you_mean
 from mkstatus.times import TimeError, parse_time
@@ -59,7 +58,7 @@ class NewRequest:
     title: str
     kind: Kind
     message: str
-    status: str
+    status: Status
     components: tuple[Change, ...] = ()
     impact: str | None = None
     pin: bool = False
@@ -99,15 +98,15 @@ def parse_when(option: str, text: str, config: SiteConfig) -> datetime:
         raise EditError(f"{option}: {exc}") from None
 
 
-def status_code(text: str, kind: Kind) -> str:
+def status_code(text: str, kind: Kind) -> Status:
     """Normalise a status as the parser does, and refuse one the kind of file cannot have."""
     code = re.sub(r"[\s_-]+", "_", text.strip().lower())
-    allowed = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
-    if code not in allowed:
+    allowed: type[Status] = MaintenanceStatus if kind is Kind.MAINTENANCE else UpdateStatus
+    if code not in allowed.__members__.values():
         what = "scheduled maintenance" if kind is Kind.MAINTENANCE else f"an {kind.value}"
         raise EditError(f"unknown status {text!r} for {what}{did_you_mean(code, allowed)}; "
                         f"expected one of: {', '.join(allowed)}")
-    return code
+    return allowed(code)
 
 
 def component_changes(items: Sequence[str], config: SiteConfig,
@@ -168,9 +167,9 @@ def _message_lines(message: str) -> list[str]:
     return lines
 
 
-def _section(eol: str, when: str, status: str, changes: Sequence[Change],
+def _section(eol: str, when: str, status: Status, changes: Sequence[Change],
              message: str) -> list[str]:
-    lines = [f"## {when} — {STATUS_LABELS[status]}"]
+    lines = [f"## {when} — {status.label}"]
     if changes:
         lines.append("Components: " + ", ".join(f"{cid}={st}" for cid, st in changes))
     return [line.rstrip("\r") + ("\r" if eol == "\r\n" else "") for line in
@@ -247,7 +246,7 @@ def plan_update(text: str, incident: Incident, request: UpdateRequest, config: S
     kind = incident.kind
     latest = incident.updates[-1] if incident.updates else None
     what = {Kind.MAINTENANCE: "maintenance"}.get(kind, kind.value)
-    if latest is not None and latest.status in ENDING:
+    if latest is not None and latest.status.ends:
         raise EditError(f"{incident.id}: this {what} is already {latest.label.lower()} "
                         f"(line {latest.line}); nothing may follow that — open a new one "
                         "with `mkstatus new`")
@@ -259,9 +258,10 @@ def plan_update(text: str, incident: Incident, request: UpdateRequest, config: S
     return _insert(text, incident, block, eol)
 
 
-def _requested_status(request: UpdateRequest, incident: Incident) -> str:
+def _requested_status(request: UpdateRequest, incident: Incident) -> Status:
     if request.resolve:
-        return "completed" if incident.kind is Kind.MAINTENANCE else "resolved"
+        return MaintenanceStatus.COMPLETED if incident.kind is Kind.MAINTENANCE \
+            else UpdateStatus.RESOLVED
     if request.status is not None:
         return status_code(request.status, incident.kind)
     if not incident.updates:

@@ -21,11 +21,11 @@ from mkstatus.incidents import strictyaml as sy
 from mkstatus.incidents.rules import Draft as _Draft
 from mkstatus.incidents.rules import assemble as _assemble
 from mkstatus.model import (
-    INCIDENT_STATUSES,
-    MAINTENANCE_STATUSES,
+    STATUSES,
     ComponentStatus,
     Incident,
     SiteConfig,
+    Status,
     Update,
 )
 from mkstatus.text import did_you_mean
@@ -306,16 +306,16 @@ def _update(draft: _Draft, lines: list[str], index: int, text: str, end: int) ->
 def _abbreviation(rest: str) -> str:
     """Hand a trailing zone abbreviation to parse_time so it can refuse it by name."""
     word = re.match(r"\s*([A-Z]{2,5})\b", rest)
-    if word and word[1].lower() not in INCIDENT_STATUSES + MAINTENANCE_STATUSES:
+    if word and word[1].lower() not in STATUSES:
         return " " + word[1]
     return ""
 
 
-def _status(draft: _Draft, line: int, col: int, text: str) -> str | None:
+def _status(draft: _Draft, line: int, col: int, text: str) -> Status | None:
     code = re.sub(r"[\s_-]+", "_", text.strip().lower())
-    known = INCIDENT_STATUSES + MAINTENANCE_STATUSES
-    if code in known:
-        return code
+    known = tuple(STATUSES)
+    if code in STATUSES:
+        return STATUSES[code]
     found = f"found {text!r}" if text else "found nothing"
     draft.error(line, col, f"expected an update status ({', '.join(known)}), {found}"
                 f"{did_you_mean(code, known)}")

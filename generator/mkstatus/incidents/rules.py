@@ -12,18 +12,16 @@ from typing import Any
 
 from mkstatus.errors import Problem
 from mkstatus.model import (
-    INCIDENT_STATUSES,
-    MAINTENANCE_STATUSES,
     ComponentStatus,
     Impact,
     Incident,
     Kind,
+    MaintenanceStatus,
     SiteConfig,
     Update,
+    UpdateStatus,
 )
 from mkstatus.text import did_you_mean
-
-ENDING = {"resolved", "completed", "cancelled"}
 
 
 @dataclass
@@ -100,7 +98,7 @@ def _order(draft: Draft, updates: list[Update]) -> tuple[list[Update], bool]:
 
 
 def _check_vocabulary(draft: Draft, kind: Kind, ordered: list[Update]) -> None:
-    allowed = MAINTENANCE_STATUSES if kind is Kind.MAINTENANCE else INCIDENT_STATUSES
+    allowed = tuple(MaintenanceStatus if kind is Kind.MAINTENANCE else UpdateStatus)
     what = "scheduled maintenance" if kind is Kind.MAINTENANCE else f"an {kind.value}"
     for update in ordered:
         if update.status not in allowed:
@@ -115,7 +113,7 @@ def _check_vocabulary(draft: Draft, kind: Kind, ordered: list[Update]) -> None:
 
 def _check_after_end(draft: Draft, ordered: list[Update]) -> None:
     for before, after in zip(ordered, ordered[1:], strict=False):
-        if before.status in ENDING:
+        if before.status.ends:
             draft.error(after.line, 4, f"update after the {before.label.lower()} update on "
                         f"line {before.line}: nothing may follow it (open a new incident, "
                         "or move the resolution to the end)")

@@ -30,14 +30,21 @@ from urllib.parse import urlsplit
 
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.model import ComponentStatus, Kind, SiteConfig
+from mkstatus.model import (
+    ComponentStatus,
+    Kind,
+    MaintenanceStatus,
+    SiteConfig,
+    Status,
+    UpdateStatus,
+)
 from mkstatus.times import iso_utc
 
 PREFIX = "api/v2/"
 INCIDENT_LIMIT = 50
-UNRESOLVED = ("investigating", "identified", "monitoring")
-ACTIVE = ("in_progress", "verifying")
-CANCELLED_AS = "completed"
+UNRESOLVED = (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED, UpdateStatus.MONITORING)
+# Statuspage has no "cancelled" maintenance status: a cancelled one reads as completed.
+CANCELLED_AS = MaintenanceStatus.COMPLETED
 
 Json = dict[str, Any]
 
@@ -67,8 +74,9 @@ def render_api(site: Site) -> list[tuple[str, str]]:
     incidents = [api.incident(v) for v in _candidates(api.incident_views(), site.now)]
     maintenances = [api.incident(v) for v in _candidates(api.maintenance_views(), site.now)]
     unresolved = [i for i in incidents if i["status"] in UNRESOLVED]
-    upcoming = _by_schedule([m for m in maintenances if m["status"] == "scheduled"])
-    active = _by_schedule([m for m in maintenances if m["status"] in ACTIVE])
+    upcoming = _by_schedule([m for m in maintenances
+                             if m["status"] is MaintenanceStatus.SCHEDULED])
+    active = _by_schedule([m for m in maintenances if m["status"].active])
     status = {"indicator": site.indicator.code, "description": site.indicator.banner}
     components = api.components()
     documents: dict[str, Json] = {
@@ -211,9 +219,10 @@ class _Api:
 
     def incident(self, v: View) -> Json:
         maintenance = v.kind is Kind.MAINTENANCE
-        status = CANCELLED_AS if v.status == "cancelled" else v.status
+        status = _statuspage(v.status)
         iid = self.id("incident", v.id)
-        monitoring = next((u.time for u in v.updates if u.status == "monitoring"), None)
+        monitoring = next((u.time for u in v.updates if u.status is UpdateStatus.MONITORING),
+                          None)
         created = _created(v, self.site.now)
         out: Json = {
             "id": iid, "name": v.incident.title, "status": status,
@@ -239,7 +248,7 @@ class _Api:
             when = iso_utc(update.time)
             out.append({
                 "id": self.id("update", f"{v.id}/{when}"),
-                "status": CANCELLED_AS if update.status == "cancelled" else update.status,
+                "status": _statuspage(update.status),
                 "body": update.message, "incident_id": iid, "created_at": when,
                 "updated_at": when, "display_at": when,
                 "affected_components": [
@@ -255,6 +264,11 @@ class _Api:
 Change = tuple[str, ComponentStatus, ComponentStatus]
 
 
+def _statuspage(status: Status) -> Status:
+    return CANCELLED_AS if status is MaintenanceStatus.CANCELLED else status
+
+
+
 def affected_components(v: View) -> list[list[Change]]:
     """For each published update, oldest first, the components whose status this
     incident declared changed with it (Statuspage's old → new status).
@@ -268,15 +282,15 @@ def affected_components(v: View) -> list[list[Change]]:
     for index, update in enumerate(v.updates):
         wanted = dict(current)
         if v.kind is Kind.MAINTENANCE:
-            if update.status in ACTIVE:
+            if update.status.active:
                 wanted = {cid: held for cid, _ in v.incident.components}
-            elif update.status in ("completed", "cancelled"):
+            elif update.status.ends:
                 wanted = {cid: ok for cid in current}
         elif v.kind is Kind.INCIDENT:
             if index == 0:
                 wanted.update(v.incident.components)
             wanted.update(update.components)
-            if update.status == "resolved":
+            if update.status is UpdateStatus.RESOLVED:
                 wanted = {cid: ok for cid in wanted}
         changes = [(cid, current.get(cid, ok), new) for cid, new in wanted.items()
                    if current.get(cid, ok) is not new]

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.model import STATUS_LABELS, Kind
+from mkstatus.model import Kind, MaintenanceStatus
 from mkstatus.text import clean
 
 PATH = "maintenance.ics"
@@ -58,7 +58,7 @@ def uid(site_url: str, incident_id: str) -> str:
 
 def event_lines(site: Site, v: View) -> list[str]:
     start, end = _window(v)
-    cancelled = v.status == "cancelled"
+    cancelled = v.status is MaintenanceStatus.CANCELLED
     stamp = v.updates[-1].time if v.updates else site.now
     url = f"{site.config.site_url}incidents/{v.id}/"
     title = ("Cancelled: " if cancelled else "") + v.incident.title
@@ -80,7 +80,7 @@ def _window(v: View) -> tuple[datetime, datetime]:
 
 def _description(site: Site, v: View, url: str) -> str:
     names = {c.id: c.name for c in site.config.components}
-    parts = [f"Status: {STATUS_LABELS.get(v.status, v.status)}"]
+    parts = [f"Status: {v.status.label}"]
     affected = [names.get(cid, cid) for cid in v.incident.component_ids]
     if affected:
         parts.append("Affected: " + ", ".join(affected))

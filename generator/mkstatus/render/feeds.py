@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.model import STATUS_LABELS, Kind
+from mkstatus.model import Kind
 from mkstatus.render.pages import update_anchor
 from mkstatus.render.reuse import CONVERSIONS
 from mkstatus.text import clean
@@ -67,18 +67,18 @@ class EntryHtml:
         self.converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
 
     def __call__(self, item: Entry) -> str:
-        return CONVERSIONS.get(("entry", STATUS_LABELS[item.status], item.message),
+        return CONVERSIONS.get(("entry", item.status.label, item.message),
                                lambda: self._html(item))
 
     def _html(self, item: Entry) -> str:
         body = self.converter.reset().convert(clean(item.message)) if item.message else ""
-        return f"<p><strong>{STATUS_LABELS[item.status]}</strong></p>{body}"
+        return f"<p><strong>{item.status.label}</strong></p>{body}"
 
 
 def entry_title(item: Entry) -> str:
     """Every feed format titles an update "<incident> — [Maintenance: ]<status>"."""
     kind = "Maintenance: " if item.view.incident.kind is Kind.MAINTENANCE else ""
-    return clean(f"{item.view.incident.title} — {kind}{STATUS_LABELS[item.status]}")
+    return clean(f"{item.view.incident.title} — {kind}{item.status.label}")
 
 
 def _pair(site: Site, stem: str, items: list[Entry], suffix: str,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from mkstatus import __version__
 from mkstatus.compute.site import Site
-from mkstatus.model import STATUS_LABELS
 from mkstatus.render.api import dumps
 from mkstatus.render.feeds import Entry, EntryHtml, entries, entry_title, tag_uri
 from mkstatus.render.pages import update_anchor
@@ -41,7 +40,7 @@ def render_jsonfeed(site: Site) -> list[tuple[str, str]]:
 
 def _item(base: str, item: Entry, html: EntryHtml) -> dict[str, object]:
     incident = item.view.incident
-    label = STATUS_LABELS[item.status]
+    label = item.status.label
     when = iso_utc(item.time)
     return {
         "id": tag_uri(base, incident.id, item.time),

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.model import STATUS_LABELS, ComponentStatus, Indicator, Kind
+from mkstatus.model import ComponentStatus, Indicator, Kind, MaintenanceStatus, Status
 from mkstatus.render.reuse import BYTECODE, CONVERSIONS
 from mkstatus.text import clean
 from mkstatus.times import iso_utc, show, show_duration
@@ -146,9 +146,9 @@ def time_html(moment: datetime, zone: Any) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(iso_utc(moment), show(moment, zone))
 
 
-def ustatus_html(code: str) -> Markup:
+def ustatus_html(status: Status) -> Markup:
     return Markup('<span class="mks-ustatus mks-u-{}">{}</span>').format(
-        code, STATUS_LABELS.get(code, code))
+        status.value, status.label)
 
 
 def status_html(code: str, label: str) -> Markup:
@@ -283,7 +283,7 @@ def _history(env: Environment, site: Site, extra: dict[str, Any]
     months: dict[tuple[int, int], list[View]] = {}
     zone = site.config.zone
     for v in sorted(site.views, key=lambda v: (v.start, v.id), reverse=True):
-        if v.status == "scheduled":
+        if v.status is MaintenanceStatus.SCHEDULED:
             continue
         start = v.start.astimezone(zone)
         months.setdefault((start.year, start.month), []).append(v)
