@@ -212,7 +212,6 @@ class Incident:
     pin: bool = False
     draft: bool = False
     newest_first: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
     component_ids: tuple[str, ...] = field(init=False, default=())  # every component named
 
     def __post_init__(self) -> None:

@@ -1,8 +1,8 @@
-"""Gather everything, then compute: the first two stages of every build.
+"""The `Site`: everything renderers receive, computed once for one `now`.
 
-`load_site` reads the configuration's inputs (incident files, the introduction) and
-computes every status once; renderers only format the resulting `Site`. Nothing is
-written here.
+`compute` takes what `project.load_project` gathered (configuration, incidents, the
+introduction, probe verdicts) and computes every status once; renderers only format the
+resulting `Site`. Nothing is read or written here.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from mkstatus.compute.status import (
@@ -21,8 +20,7 @@ from mkstatus.compute.status import (
     indicator,
     views,
 )
-from mkstatus.errors import Problem, ValidationError
-from mkstatus.incidents.parse import load_incidents
+from mkstatus.errors import Problem
 from mkstatus.model import ComponentStatus, Incident, Indicator, Kind, SiteConfig
 from mkstatus.times import show
 
@@ -69,18 +67,6 @@ class Site:
 
     def group_status(self, members: list[str]) -> ComponentStatus:
         return max(self.states[cid].status for cid in members)
-
-
-def load_site(root: Path, config: SiteConfig, now: datetime, *,
-              incidents_dir: str = "incidents", introduction: str = "",
-              probes: Mapping[str, ProbeVerdict] | None = None,
-              extras: Mapping[str, Any] | None = None) -> Site:
-    """Read and validate every incident, compute every status; raise on any problem."""
-    incidents, problems = load_incidents(root / incidents_dir, config, root)
-    if problems:
-        raise ValidationError(problems)
-    return compute(config, incidents, now, introduction=introduction, probes=probes,
-                   extras=extras)
 
 
 def compute(config: SiteConfig, incidents: list[Incident], now: datetime, *,
