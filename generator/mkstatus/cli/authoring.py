@@ -82,24 +82,38 @@ def _message(option: str | None) -> str:
 @click.option("--timezone", default=None,
               help="IANA timezone for times on the page. Default: this machine's, else UTC.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--requirements-only", is_flag=True,
+              help="Only rewrite requirements.txt (and its wheel) for the running mkstatus: "
+                   "how a site moves to another version.")
 @user_errors
 def init(directory: Path, site_name: str, site_url: str, timezone: str | None,
-         force: bool) -> None:
+         force: bool, requirements_only: bool) -> None:
     """Create a new status site in DIRECTORY (default: here).
 
     Writes mkdocs.yml with example components and probes, an example (draft) incident,
-    docs/, .gitignore, .gitattributes and GitHub Actions workflows that probe every 5
-    minutes, check pull requests and deploy to GitHub Pages. Refuses to overwrite any
-    existing file unless --force is given.
+    docs/, .gitignore, .gitattributes, requirements.txt and GitHub Actions workflows that
+    probe every 5 minutes, check pull requests and deploy to GitHub Pages. Refuses to
+    overwrite any existing file unless --force is given.
+
+    requirements.txt installs the mkstatus that runs this command, the way it was
+    installed: a version from the package index, a git commit, or (from a local checkout
+    or wheel) a wheel written to .mkstatus/wheels/. It says which on stderr.
     """
     from mkstatus.scaffold import Settings, local_timezone
     from mkstatus.scaffold import init as scaffold
 
     settings = Settings(site_name, site_url, timezone or local_timezone())
-    for path in scaffold(directory, settings, force=force):
+    written, source = scaffold(directory, settings, force=force,
+                               requirements_only=requirements_only)
+    for path in written:
         click.echo(_shown(path))
+    click.echo(f"\n{source.summary}.", err=True)
+    if source.warning:
+        click.echo(f"warning: {source.warning}.", err=True)
+    if requirements_only:
+        return
     where = "" if directory == Path(".") else f"cd {directory} && "
-    click.echo(f"\nNext: {where}mkstatus build   (then: mkstatus serve, git init, push to "
+    click.echo(f"Next: {where}mkstatus build   (then: mkstatus serve, git init, push to "
                "GitHub, Settings -> Pages -> Source: GitHub Actions)", err=True)
 
 
