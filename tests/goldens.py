@@ -13,11 +13,12 @@ from pathlib import Path
 
 import yaml
 from mkstatus.project import Project, load_project
-from mkstatus.render.generate import CSS_PATH, generate
+from mkstatus.render import urls
+from mkstatus.render.generate import generate
 from mkstatus.times import resolve_now
 
 SCENARIOS = Path(__file__).parent / "scenarios"
-VERBATIM = {CSS_PATH}  # the package's own files, copied as they are: no golden copy of them
+VERBATIM = {urls.CSS}  # the package's own files, copied as they are: no golden copy of them
 
 
 def outputs(scenario: Path) -> dict[str, bytes]:

@@ -32,11 +32,12 @@ def test_one_stylesheet_carries_every_css_part() -> None:
     """A cold page view costs one request for all of mkstatus' CSS."""
     from importlib import resources
 
-    from mkstatus.render.generate import CSS_PARTS, CSS_PATH, _asset
+    from mkstatus.render import urls
+    from mkstatus.render.generate import CSS_PARTS, _asset
 
     folder = resources.files("mkstatus.render").joinpath("assets")
     [(path, css)] = _asset(None)  # type: ignore[arg-type]
-    assert path == CSS_PATH
+    assert path == urls.CSS
     parts = [folder.joinpath(name).read_bytes() for name in CSS_PARTS]
     assert CSS_PARTS == ("mkstatus.css", "uptime.css") and all(p in css for p in parts)
     assert b".mks-banner" in css and b".mks-bars" in css

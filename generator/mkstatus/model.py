@@ -152,6 +152,7 @@ class SiteConfig:
     feed_limit: int = 100
     history_days: int = 90
     config_path: str = "mkdocs.yml"
+    use_directory_urls: bool = True  # MkDocs' setting: pages at a/ or at a.html
 
     def component(self, cid: str) -> Component:
         return next(c for c in self.components if c.id == cid)

@@ -36,6 +36,7 @@ class Project:
     site_name: str
     site_url: str | None
     plugin: Mapping[str, Any]
+    use_directory_urls: bool = True  # MkDocs' setting, which decides every page's URL
 
     @property
     def incidents_dir(self) -> Path:
@@ -54,7 +55,8 @@ def load_config(project: Project) -> SiteConfig:
     shown = _shown(project.config_file, project.root)
     config, problems = parse_config(project.plugin, site_name=project.site_name,
                                     site_url=project.site_url, config_path=shown,
-                                    text=read_text(project.config_file))
+                                    text=read_text(project.config_file),
+                                    use_directory_urls=project.use_directory_urls)
     if config is None:
         raise ValidationError(problems)
     return config

@@ -29,13 +29,14 @@ from mkdocs.structure.toc import get_toc
 from mkstatus.compute.site import Site
 from mkstatus.errors import MkstatusError
 from mkstatus.project import Project, load_project
-from mkstatus.render.generate import CSS_PATH, generate, head_html
+from mkstatus.render import urls
+from mkstatus.render.generate import generate, head_html
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig
 from mkstatus.render.reuse import BYTECODE
 from mkstatus.times import resolve_now
 
 log = logging.getLogger("mkdocs.plugins.mkstatus")
-IN_NAV = {"index.md", "history.md"}
+IN_NAV = {urls.HOME, urls.HISTORY}
 
 
 class FinishedPage(Page):
@@ -111,11 +112,12 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         return Project(root=config_file.parent, config_file=config_file,
                        docs_dir=Path(config.docs_dir),
                        site_name=self.site_name or config.site_name,
-                       site_url=config.site_url, plugin=dict(self.config))
+                       site_url=config.site_url, plugin=dict(self.config),
+                       use_directory_urls=config.use_directory_urls)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if CSS_PATH not in config.extra_css:
-            config.extra_css.append(CSS_PATH)
+        if urls.CSS not in config.extra_css:
+            config.extra_css.append(urls.CSS)
         # Our theme layer (a trimmed, accessible main.html) sits between the site's own
         # custom_dir, which can still override it, and Material.
         theme_dir = str(Path(__file__).parent / "theme")
@@ -139,7 +141,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             raise PluginError(str(exc)) from None
         for warning in site.warnings:
             log.warning(str(warning))
-        intro = files.get_file_from_path("index.md")
+        intro = files.get_file_from_path(urls.HOME)
         if intro is not None:
             files.remove(intro)  # its text is the home page's introduction
         self.pages = {}

@@ -38,9 +38,9 @@ from mkstatus.model import (
     Status,
     UpdateStatus,
 )
+from mkstatus.render import urls
 from mkstatus.times import iso_utc
 
-PREFIX = "api/v2/"
 INCIDENT_LIMIT = 50
 UNRESOLVED = (UpdateStatus.INVESTIGATING, UpdateStatus.IDENTIFIED, UpdateStatus.MONITORING)
 # Statuspage has no "cancelled" maintenance status: a cancelled one reads as completed.
@@ -94,7 +94,7 @@ def render_api(site: Site) -> list[tuple[str, str]]:
         "scheduled-maintenances/active.json": {"page": page,
                                                "scheduled_maintenances": active},
     }
-    return [(PREFIX + name, dumps(doc)) for name, doc in sorted(documents.items())]
+    return [(urls.api(name), dumps(doc)) for name, doc in sorted(documents.items())]
 
 
 def _created(v: View, now: datetime) -> datetime:
@@ -131,6 +131,7 @@ class _Api:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.config: SiteConfig = site.config
+        self.urls = urls.Urls.of(site.config)
         self.page_id = api_id(self.config.site_url, "page", "")
         self.created_at = self._epoch()
         self._components = self._build_components()
@@ -230,7 +231,7 @@ class _Api:
             "monitoring_at": iso_utc(monitoring) if monitoring else None,
             "resolved_at": iso_utc(v.resolved_at) if v.resolved_at else None,
             "impact": v.incident.impact.code,
-            "shortlink": f"{self.config.site_url}incidents/{v.id}/",
+            "shortlink": self.urls.page(urls.incident_page(v.id)),
             "started_at": iso_utc(v.start), "page_id": self.page_id,
             "incident_updates": self._updates(v, iid),
             "components": [self.component_ref(c) for c in v.incident.component_ids],

@@ -18,6 +18,7 @@ from html import escape
 from mkstatus.compute.site import Site
 from mkstatus.errors import BuildError
 from mkstatus.model import ComponentStatus, Indicator
+from mkstatus.render import urls
 from mkstatus.render.api import dumps
 
 OVERALL = "status"
@@ -45,7 +46,7 @@ def render_badges(site: Site) -> list[tuple[str, str]]:
     clash = next((c for c in site.config.components if c.id == OVERALL), None)
     if clash is not None:
         raise BuildError(f"{site.config.config_path}: component id {OVERALL!r} is reserved "
-                         f"for the overall badge /badges/{OVERALL}.svg; rename the "
+                         f"for the overall badge /{urls.badge(OVERALL, 'svg')}; rename the "
                          f"component ({clash.name})")
     badges = [(OVERALL, "status", site.indicator.banner.lower(),
                INDICATOR_COLOURS[site.indicator])]
@@ -54,8 +55,8 @@ def render_badges(site: Site) -> list[tuple[str, str]]:
         badges.append((comp.id, comp.name, message, colour))
     out: list[tuple[str, str]] = []
     for stem, label, message, colour in badges:
-        out.append((f"badges/{stem}.svg", svg(label, message, colour)))
-        out.append((f"badges/{stem}.json", dumps(endpoint(label, message, colour))))
+        out.append((urls.badge(stem, "svg"), svg(label, message, colour)))
+        out.append((urls.badge(stem, "json"), dumps(endpoint(label, message, colour))))
     return out
 
 

@@ -21,14 +21,14 @@ from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
 from mkstatus.model import Kind, MaintenanceStatus
+from mkstatus.render import urls
 from mkstatus.text import clean
 
-PATH = "maintenance.ics"
 LINE_OCTETS = 75
 
 
 def render_calendar(site: Site) -> list[tuple[str, bytes]]:
-    return [(PATH, calendar_text(site).encode("utf-8"))]
+    return [(urls.CALENDAR, calendar_text(site).encode("utf-8"))]
 
 
 def calendar_views(site: Site) -> list[View]:
@@ -60,7 +60,7 @@ def event_lines(site: Site, v: View) -> list[str]:
     start, end = _window(v)
     cancelled = v.status is MaintenanceStatus.CANCELLED
     stamp = v.updates[-1].time if v.updates else site.now
-    url = f"{site.config.site_url}incidents/{v.id}/"
+    url = urls.Urls.of(site.config).page(urls.incident_page(v.id))
     title = ("Cancelled: " if cancelled else "") + v.incident.title
     return ["BEGIN:VEVENT", f"UID:{uid(site.config.site_url, v.id)}",
             f"DTSTAMP:{stamp_utc(stamp)}", f"LAST-MODIFIED:{stamp_utc(stamp)}",

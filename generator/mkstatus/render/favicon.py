@@ -19,9 +19,9 @@ from urllib.parse import quote
 
 from mkstatus.compute.site import Site
 from mkstatus.model import Indicator
+from mkstatus.render import urls
 from mkstatus.render.badges import INDICATOR_COLOURS
 
-PATH = "favicon.svg"
 GLYPH = 'fill="none" stroke="#fff" stroke-width="3.2" stroke-linecap="round" ' \
         'stroke-linejoin="round"'
 EXCLAIM = "M16 11v8M16 23.5v.5"
@@ -46,7 +46,7 @@ def favicon_svg(indicator: Indicator) -> str:
 
 
 def render_favicon(site: Site) -> list[tuple[str, str]]:
-    return [(PATH, favicon_svg(site.indicator))]
+    return [(urls.FAVICON, favicon_svg(site.indicator))]
 
 
 def link_tag(site: Site) -> str:

@@ -19,6 +19,7 @@ from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
 from mkstatus.model import Kind
+from mkstatus.render import urls
 from mkstatus.render.pages import update_anchor
 from mkstatus.render.reuse import CONVERSIONS
 from mkstatus.text import clean
@@ -52,10 +53,9 @@ def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
 
 def render_feeds(site: Site) -> list[tuple[str, bytes]]:
     html = EntryHtml()
-    files = _pair(site, "history", entries(site), "", html)
+    files = _pair(site, None, entries(site), "", html)
     for comp in site.config.components:
-        files += _pair(site, f"components/{comp.id}/history", entries(site, comp.id),
-                       f" — {comp.name}", html)
+        files += _pair(site, comp.id, entries(site, comp.id), f" — {comp.name}", html)
     return files
 
 
@@ -81,18 +81,19 @@ def entry_title(item: Entry) -> str:
     return clean(f"{item.view.incident.title} — {kind}{item.status.label}")
 
 
-def _pair(site: Site, stem: str, items: list[Entry], suffix: str,
+def _pair(site: Site, component: str | None, items: list[Entry], suffix: str,
           html: EntryHtml) -> list[tuple[str, bytes]]:
     """One generator serves both formats; only the self link differs."""
     base = site.config.site_url
+    rss_path, atom_path = urls.feed("rss", component), urls.feed("atom", component)
     fg = _generator(site, items, suffix, html)
     fg.link(href=base, rel="alternate", replace=True)
-    fg.link(href=f"{base}{stem}.rss", rel="self")
+    fg.link(href=base + rss_path, rel="self")
     rss = fg.rss_str(pretty=True)
     fg.link(href=base, rel="alternate", replace=True)
-    fg.link(href=f"{base}{stem}.atom", rel="self")
-    fg.id(f"{base}{stem}.atom")
-    return [(stem + ".rss", rss), (stem + ".atom", fg.atom_str(pretty=True))]
+    fg.link(href=base + atom_path, rel="self")
+    fg.id(base + atom_path)
+    return [(rss_path, rss), (atom_path, fg.atom_str(pretty=True))]
 
 
 def _generator(site: Site, items: list[Entry], suffix: str, html: EntryHtml) -> FeedGenerator:
@@ -107,14 +108,19 @@ def _generator(site: Site, items: list[Entry], suffix: str, html: EntryHtml) -> 
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.generator("mkstatus", version=__version__, uri="https://pypi.org/project/mkstatus/")
+    site_urls = urls.Urls.of(site.config)
     for item in items:
-        _add(fg, base, item, html(item))
+        _add(fg, base, item, html(item), entry_url(site_urls, item))
     return fg
 
 
-def _add(fg: FeedGenerator, base: str, item: Entry, content: str) -> None:
+def entry_url(site_urls: urls.Urls, item: Entry) -> str:
+    """An entry links to its update on the incident's page."""
+    return site_urls.page(urls.incident_page(item.view.id), update_anchor(item.time))
+
+
+def _add(fg: FeedGenerator, base: str, item: Entry, content: str, link: str) -> None:
     incident = item.view.incident
-    link = f"{base}incidents/{incident.id}/#{update_anchor(item.time)}"
     entry = fg.add_entry(order="append")
     uri = tag_uri(base, incident.id, item.time)
     entry.id(uri)

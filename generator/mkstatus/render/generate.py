@@ -16,13 +16,12 @@ from typing import Any
 from mkstatus import parallel
 from mkstatus.compute.site import Site
 from mkstatus.errors import BuildError
-from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed
+from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed, urls
 from mkstatus.render.feeds import render_feeds
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig, PageRenderer
 from mkstatus.render.reuse import CONVERSIONS
 from mkstatus.render.uptime_html import page_extra as uptime_extra
 
-CSS_PATH = "assets/mkstatus.css"
 CSS_PARTS = ("mkstatus.css", "uptime.css")
 
 
@@ -54,7 +53,7 @@ def _asset(site: Site) -> list[tuple[str, bytes]]:
     """One stylesheet, so a cold page view costs one request for all of our CSS."""
     folder = resources.files("mkstatus.render").joinpath("assets")
     css = b"".join(folder.joinpath(name).read_bytes() for name in CSS_PARTS)
-    return [(CSS_PATH, css)]
+    return [(urls.CSS, css)]
 
 
 def generate(site: Site, page_extra: dict[str, Any] | None = None,
@@ -138,12 +137,12 @@ def safe_path(path: str) -> str:
 def head_html(site: Site) -> str:
     """Links every page carries: the feeds, so readers and browsers find them, and the
     favicon that shows the current status in the tab."""
-    base = site.config.site_url
+    site_urls = urls.Urls.of(site.config)
     name = html.escape(site.config.site_name, quote=True)
     return (f'<link rel="alternate" type="application/rss+xml" title="{name} (RSS)" '
-            f'href="{base}history.rss">\n'
+            f'href="{site_urls.absolute(urls.feed("rss"))}">\n'
             f'<link rel="alternate" type="application/atom+xml" title="{name} (Atom)" '
-            f'href="{base}history.atom">\n'
+            f'href="{site_urls.absolute(urls.feed("atom"))}">\n'
             f'<link rel="alternate" type="application/feed+json" title="{name} (JSON Feed)" '
-            f'href="{base}history.json">\n'
+            f'href="{site_urls.absolute(urls.JSON_FEED)}">\n'
             + favicon.link_tag(site))

@@ -23,8 +23,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 from mkstatus.compute.site import Site
+from mkstatus.render import urls
 
-PATH = "_headers"
 SHORT = "public, max-age=60"
 IMMUTABLE = "public, max-age=31536000, immutable"
 CORS = ("Access-Control-Allow-Origin", "*")
@@ -40,25 +40,27 @@ Rule = tuple[str, list[tuple[str, str]]]
 
 
 def render_headers(site: Site) -> list[tuple[str, str]]:
-    return [(PATH, headers_text(rules(fingerprinted_assets())))]
+    return [(urls.HEADERS, headers_text(rules(urls.Urls.of(site.config),
+                                              fingerprinted_assets())))]
 
 
-def rules(assets: list[str]) -> list[Rule]:
+def rules(site_urls: urls.Urls, assets: list[str]) -> list[Rule]:
     """Every rule, in a fixed order; see the module docstring for why none overlap on
-    a header."""
+    a header. Page paths follow MkDocs' `use_directory_urls` (``history/`` or
+    ``history.html``); incident and component pages are under their folders either way."""
     short = ("Cache-Control", SHORT)
     out: list[Rule] = [("/*", [("X-Content-Type-Options", "nosniff")])]
-    out += [(path, [short]) for path in ("/", "/index.html", "/404.html", "/history/",
-                                         "/history/:month/", "/incidents/*",
-                                         "/components/*")]
-    out.append(("/api/*", [short, CORS, ("Content-Type", TYPES[".json"])]))
-    out.append(("/badges/*", [short, CORS]))
-    for path in ("/history.rss", "/history.atom", "/history.json", "/maintenance.ics"):
-        out.append((path, [short, CORS, ("Content-Type", TYPES[path[path.rindex("."):]])]))
-    for suffix in (".rss", ".atom"):  # Cache-Control comes from /components/*
-        out.append((f"/components/:component/history{suffix}",
-                    [CORS, ("Content-Type", TYPES[suffix])]))
-    out.append(("/assets/mkstatus.css", [short]))
+    pages = ["", "index.html", urls.NOT_FOUND, site_urls.page_url(urls.HISTORY),
+             site_urls.month_rule(), urls.INCIDENTS + "*", urls.COMPONENTS + "*"]
+    out += [("/" + path, [short]) for path in pages]
+    out.append(("/" + urls.API_DIR + "*", [short, CORS, ("Content-Type", TYPES[".json"])]))
+    out.append(("/" + urls.BADGES + "*", [short, CORS]))
+    for path in (urls.feed("rss"), urls.feed("atom"), urls.JSON_FEED, urls.CALENDAR):
+        out.append(("/" + path, [short, CORS, ("Content-Type", TYPES[path[path.rindex("."):]])]))
+    for fmt in ("rss", "atom"):  # Cache-Control comes from /components/*
+        out.append(("/" + urls.feed(fmt, ":component"),
+                    [CORS, ("Content-Type", TYPES["." + fmt])]))
+    out.append(("/" + urls.CSS, [short]))
     out += [("/" + path, [("Cache-Control", IMMUTABLE)]) for path in assets]
     return out
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from mkstatus import __version__
 from mkstatus.compute.site import Site
+from mkstatus.render import urls
 from mkstatus.render.api import dumps
-from mkstatus.render.feeds import Entry, EntryHtml, entries, entry_title, tag_uri
-from mkstatus.render.pages import update_anchor
+from mkstatus.render.feeds import Entry, EntryHtml, entries, entry_title, entry_url, tag_uri
 from mkstatus.text import clean
 from mkstatus.times import iso_utc
 
-PATH = "history.json"
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_jsonfeed(site: Site) -> list[tuple[str, str]]:
     base = site.config.site_url
+    site_urls = urls.Urls.of(site.config)
     html = EntryHtml()
     feed = {
         "version": VERSION,
@@ -28,23 +28,24 @@ def render_jsonfeed(site: Site) -> list[tuple[str, str]]:
         "description": clean(
             f"Every update of incidents and maintenance on {site.config.site_name}"),
         "home_page_url": base,
-        "feed_url": base + PATH,
+        "feed_url": site_urls.absolute(urls.JSON_FEED),
         "language": "en",
         "authors": [{"name": clean(site.config.site_name), "url": base}],
         "_mkstatus": {"about": "https://pypi.org/project/mkstatus/",
                       "version": __version__},
-        "items": [_item(base, e, html) for e in entries(site)],
+        "items": [_item(base, site_urls, e, html) for e in entries(site)],
     }
-    return [(PATH, dumps(feed))]
+    return [(urls.JSON_FEED, dumps(feed))]
 
 
-def _item(base: str, item: Entry, html: EntryHtml) -> dict[str, object]:
+def _item(base: str, site_urls: urls.Urls, item: Entry, html: EntryHtml
+          ) -> dict[str, object]:
     incident = item.view.incident
     label = item.status.label
     when = iso_utc(item.time)
     return {
         "id": tag_uri(base, incident.id, item.time),
-        "url": f"{base}incidents/{incident.id}/#{update_anchor(item.time)}",
+        "url": entry_url(site_urls, item),
         "title": entry_title(item),
         "content_html": html(item),
         "content_text": f"{label}\n\n{clean(item.message)}".strip(),

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
 from mkstatus.model import ComponentStatus, Indicator, Kind, MaintenanceStatus, Status
+from mkstatus.render import urls
 from mkstatus.render.reuse import BYTECODE, CONVERSIONS
 from mkstatus.text import clean
 from mkstatus.times import iso_utc, show, show_duration
@@ -172,6 +173,7 @@ class PageRenderer:
     def __init__(self, site: Site, extra: dict[str, Any] | None = None,
                  markdown_config: MarkdownConfig | None = None) -> None:
         self.site = site
+        self.urls = urls.Urls.of(site.config)
         self.extra = extra or {}
         self.env = env = _environment()
         self.convert = (markdown_config or MarkdownConfig()).converter()
@@ -183,26 +185,32 @@ class PageRenderer:
         self.incident_template = env.get_template("incident.md.j2")
 
     def incidents(self, views: Sequence[View]) -> list[tuple[str, GeneratedPage]]:
-        return [(f"incidents/{v.id}.md",
-                 _incident(self.incident_template, self.site, v, self.convert))
-                for v in views]
+        out = []
+        for v in views:
+            path = urls.incident_page(v.id)
+            out.append((path, _incident(self.incident_template, self.site, v, self.convert,
+                                        self.urls.links_from(path))))
+        return out
 
     def others(self) -> list[tuple[str, GeneratedPage]]:
         """Home, history and component pages."""
         site, env, extra = self.site, self.env, self.extra
-        pages = [("index.md", _home(env, site, extra)), *_history(env, site, extra)]
+        pages = [(urls.HOME, _home(env, site, extra, self.urls.links_from(urls.HOME))),
+                 *_history(env, site, extra, self.urls)]
         component_tpl = env.get_template("component.md.j2")
         by_component = _views_by_component(site)
         for comp in site.config.components:
             items = by_component.get(comp.id, [])
+            path = urls.component_page(comp.id)
             body = component_tpl.render(
-                c=comp, state=site.states[comp.id], now=site.now, ind=site.indicator,
+                links=self.urls.links_from(path), c=comp, state=site.states[comp.id],
+                now=site.now, ind=site.indicator,
                 items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
                 probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
                 extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
             )
             title = _title(f"{comp.name}: {site.states[comp.id].status.label}")
-            pages.append((f"components/{comp.id}.md", GeneratedPage({"title": title}, body)))
+            pages.append((path, GeneratedPage({"title": title}, body)))
         return pages
 
 
@@ -214,7 +222,8 @@ def page_title(indicator: Indicator) -> str:
     return f"{ICONS[indicator.code]} {indicator.banner}"
 
 
-def _home(env: Environment, site: Site, extra: dict[str, Any]) -> GeneratedPage:
+def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links
+          ) -> GeneratedPage:
     sections = [
         ("Pinned", site.pinned),
         ("Notices", site.notices),
@@ -225,7 +234,7 @@ def _home(env: Environment, site: Site, extra: dict[str, Any]) -> GeneratedPage:
     group_status = {g: site.group_status([c.id for c in members])
                     for g, members in groups if g}
     body = env.get_template("home.md.j2").render(
-        ind=site.indicator,
+        links=links, ind=site.indicator,
         icon=ICONS[site.indicator.code], now=site.now, contact=clean(site.config.contact),
         introduction=site.introduction, sections=sections, groups=groups,
         group_status=group_status, states=site.states, recent=site.recently_resolved,
@@ -242,7 +251,8 @@ def _default_dict(values: dict[str, str]) -> dict[str, str]:
     return defaultdict(str, {k: Markup(clean(v)) for k, v in values.items()})
 
 
-def _incident(template: Any, site: Site, v: View, convert: Converter) -> GeneratedPage:
+def _incident(template: Any, site: Site, v: View, convert: Converter,
+              links: urls.Links) -> GeneratedPage:
     incident = v.incident
     html_pieces = convert.many([incident.summary, incident.postmortem,
                                 *(u.message for u in v.updates)])
@@ -254,7 +264,7 @@ def _incident(template: Any, site: Site, v: View, convert: Converter) -> Generat
                       anchor="auto-" + update_anchor(t)) for t, s in v.auto if t <= site.now]
     timeline.sort(key=lambda e: e["time"], reverse=v.incident.newest_first)  # type: ignore[arg-type, return-value]  # values are datetimes
     affected = _affected(v)
-    body = template.render(v=v, now=site.now, timeline=timeline, affected=affected,
+    body = template.render(links=links, v=v, now=site.now, timeline=timeline, affected=affected,
                            ind=site.indicator, summary=summary, postmortem=postmortem,
                            kind_label=KIND_LABELS[v.kind])
     return GeneratedPage({"title": _title(v.incident.title)}, body)
@@ -271,12 +281,12 @@ def _affected(v: View) -> list[tuple[str, ComponentStatus]]:
     return list(worst.items())
 
 
-def _history(env: Environment, site: Site, extra: dict[str, Any]
+def _history(env: Environment, site: Site, extra: dict[str, Any], site_urls: urls.Urls
              ) -> list[tuple[str, GeneratedPage]]:
     """The history page, and a page per older month when the history is long.
 
     ``history.md`` lists whole months, newest first, until at least ``LIST_LIMIT``
-    incidents are shown; older months get a page each (``history/YYYY-MM.md``), linked
+    incidents are shown; older months get a page each (``urls.month_page``), linked
     from an archive list, so the page people open during an outage stays small however
     many years of incidents a site keeps.
     """
@@ -299,19 +309,19 @@ def _history(env: Environment, site: Site, extra: dict[str, Any]
     common = dict(ind=site.indicator, now=site.now, extra_links=extra.get("links", []))
     archive = [(_month_label(m), _month_slug(m), len(months[m])) for m in older]
     hide = ["toc"]
-    pages = [("history.md", GeneratedPage({"title": "History", "hide": hide}, template.render(
-        root="../", heading="Incident history",
+    pages = [(urls.HISTORY, GeneratedPage({"title": "History", "hide": hide}, template.render(
+        links=site_urls.links_from(urls.HISTORY), heading="Incident history",
         months=[(_month_label(m), months[m]) for m in recent], archive=archive,
         newer=None, older=None, **common)))]
     for i, month in enumerate(older):
         label = _month_label(month)
+        path = urls.month_page(_month_slug(month))
         body = template.render(
-            root="../../", heading=f"Incident history: {label}",
+            links=site_urls.links_from(path), heading=f"Incident history: {label}",
             months=[(label, months[month])], archive=[],
             newer=_month_link(older[i - 1]) if i else None,
             older=_month_link(older[i + 1]) if i + 1 < len(older) else None, **common)
-        pages.append((f"history/{_month_slug(month)}.md",
-                      GeneratedPage({"title": f"History: {label}", "hide": hide}, body)))
+        pages.append((path, GeneratedPage({"title": f"History: {label}", "hide": hide}, body)))
     return pages
 
 
