@@ -75,7 +75,8 @@ def incident_text(rng: random.Random, index: int, components: int) -> tuple[str,
 
 def write_samples(root: Path, components: int, days: int) -> int:
     sys.path.insert(0, str(REPO / "generator"))
-    from mkstatus.samples.store import Outcome, Sample, day_dir, sample_line
+    from mkstatus.samples.model import Outcome, Sample, sample_line
+    from mkstatus.samples.store import day_dir
 
     count = 0
     rng = random.Random(7)

@@ -42,7 +42,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "generator"))
 
 from mkstatus.samples.compact import compact  # noqa: E402
-from mkstatus.samples.store import Outcome, Sample, append_samples  # noqa: E402
+from mkstatus.samples.model import Outcome, Sample  # noqa: E402
+from mkstatus.samples.store import append_samples  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 21, 0, tzinfo=UTC)
 DAYS = 90

@@ -11,7 +11,10 @@ from mkstatus.model import Component, ComponentStatus, Impact, Incident, Kind, S
 from mkstatus.probes.config import TcpProbe
 from mkstatus.probes.verdicts import max_gap_for, probe_history
 from mkstatus.samples.compact import compact
-from mkstatus.samples.store import Outcome, Sample, append_samples, load_runs, sample_runs
+from mkstatus.samples.model import Outcome, Sample
+from mkstatus.samples.store import append_samples
+
+from .sample_oracle import load_runs, sample_runs
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 OK, DOWN, SLOW = Outcome.OK, Outcome.TIMEOUT, Outcome.DEGRADED

@@ -16,7 +16,8 @@ from mkstatus.errors import ConfigError
 from mkstatus.probes.config import HttpProbe, Probe, TcpProbe
 from mkstatus.probes.errors import classify, redact_url, scrub, secret_forms
 from mkstatus.probes.run import run_probes
-from mkstatus.samples.store import Outcome, Sample, append_samples
+from mkstatus.samples.model import Outcome, Sample
+from mkstatus.samples.store import append_samples
 
 from .probe_servers import FaultServer, FullBacklog, refused_port, tls_contexts
 

@@ -10,17 +10,12 @@ from pathlib import Path
 
 import pytest
 from mkstatus.errors import ConfigError
-from mkstatus.samples.compact import aggregate_day, compact
-from mkstatus.samples.store import (
-    Outcome,
-    Sample,
-    append_samples,
-    load_aggregates,
-    load_runs,
-    load_samples,
-    sample_line,
-    sample_runs,
-)
+from mkstatus.samples.compact import compact
+from mkstatus.samples.model import Outcome, Sample, sample_line
+from mkstatus.samples.read import load_aggregates
+from mkstatus.samples.store import append_samples
+
+from .sample_oracle import aggregate_day, load_runs, load_samples, sample_runs
 
 T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 

@@ -21,18 +21,12 @@ from mkstatus.probes.verdicts import cert_warnings, max_gap_for, probe_history
 from mkstatus.project import Project, load_probe_data
 from mkstatus.samples import read as samples_fast
 from mkstatus.samples.compact import compact
-from mkstatus.samples.read import reference_summary, summarize_samples, summary_of
-from mkstatus.samples.store import (
-    Outcome,
-    Sample,
-    _parse_line,
-    append_samples,
-    load_aggregates,
-    load_samples,
-    merge_runs,
-    sample_line,
-    sample_runs,
-)
+from mkstatus.samples.model import Outcome, Sample, parse_line, sample_line
+from mkstatus.samples.read import load_aggregates, summarize_samples
+from mkstatus.samples.reduce import merge_runs
+from mkstatus.samples.store import append_samples
+
+from .sample_oracle import load_samples, reference_summary, sample_runs, summary_of
 
 START = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
 GAP = timedelta(minutes=15)
@@ -116,9 +110,10 @@ def reference_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = samples_fast.read_file
 
-    def spy(path: Path, region: str, warn: Callable[[str], None]) -> list[Sample]:
+    def spy(path: Path, region: str, warn: Callable[[str], None],
+            data: bytes | None = None) -> list[Sample]:
         seen.append("/".join(path.parts[-4:]))
-        return real(path, region, warn)
+        return real(path, region, warn, data)
 
     monkeypatch.setattr(samples_fast, "read_file", spy)
     return seen
@@ -168,6 +163,16 @@ def test_torn_and_invalid_lines_warn_as_the_reference_does(
         f"{tmp_path}/2026/11/19/us.jsonl:850", f"{tmp_path}/2026/11/21/ap.jsonl:11"]
 
 
+def test_escapes_and_non_ascii_text_need_no_line_by_line_read(
+        tmp_path: Path, reference_reads: list[str]) -> None:
+    samples = _samples()[:3000]
+    samples[5] = Sample(samples[5].time, "api", samples[5].region, Outcome.JSON_MISMATCH,
+                        200, 12, None, 'JSON $.status["état"] is not the expected value')
+    append_samples(tmp_path, samples)
+    assert _fast(tmp_path, None, None) == _reference(tmp_path, None, None)
+    assert reference_reads == []
+
+
 def test_sample_outside_its_day_file_falls_back_to_the_reference(tmp_path: Path) -> None:
     append_samples(tmp_path, _samples()[:3000])
     first = (tmp_path / "2026/11/18/eu.jsonl").read_bytes().split(b"\n")[0]
@@ -178,7 +183,7 @@ def test_sample_outside_its_day_file_falls_back_to_the_reference(tmp_path: Path)
     assert fast == _reference(tmp_path, None, None)
     assert any(r.start == datetime(2026, 11, 18, 23, 1, tzinfo=UTC) and r.state == "failed"
                for r in fast[0].runs)
-    kept = _parse_line(first, "eu")  # of two samples with one time, the first read wins
+    kept = parse_line(first, "eu")  # of two samples with one time, the first read wins
     assert kept.outcome is not Outcome.DNS and any(
         r.component == kept.component and r.region == "eu" and r.start <= kept.time <= r.end
         and r.state != "failed" for r in fast[0].runs)
@@ -303,14 +308,14 @@ def _cached(root: Path, cache: Path, since: datetime | None = None,
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the day-files parsed (not taken from the cache)."""
     seen: list[str] = []
-    real = samples_fast._Reader.read
+    real = samples_fast._Reader.columns
 
-    def spy(self: samples_fast._Reader, day: date, region: str, path: Path,
-            digest: bool) -> object:
+    def spy(self: samples_fast._Reader, path: Path, data: bytes, day: date, region: str,
+            **kw: bool) -> object:
         seen.append("/".join(path.parts[-4:]))
-        return real(self, day, region, path, digest)
+        return real(self, path, data, day, region, **kw)
 
-    monkeypatch.setattr(samples_fast._Reader, "read", spy)
+    monkeypatch.setattr(samples_fast._Reader, "columns", spy)
     return seen
 
 
@@ -424,13 +429,15 @@ EDGE_LINES = {
     "non-ascii": '{"t":"%sT00:10:00Z","c":"api","o":"reset","e":"réponse vide ✓"}'.encode(),
     "surrogate": b'{"t":"%sT00:10:00Z","c":"api","o":"reset","e":"\\ud800"}',
     "cert-number": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","x":5}',
+    "not-utf8": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","z":"\xff\xfe"}',
+    "nan": b'{"t":"%sT00:10:00Z","c":"api","o":"ok","z":NaN}',
 }
 
 
 @pytest.mark.parametrize("case", sorted(EDGE_LINES))
 def test_edge_values_read_as_the_reference_reads_them(tmp_path: Path, case: str) -> None:
-    """Whichever decoder reads a file (msgspec for plain ASCII without escapes, orjson,
-    the reference line by line), the answer is the reference's."""
+    """Whichever decoder reads a file (msgspec, or ``json.loads`` line by line for what
+    msgspec refuses), the answer is the reference's."""
     day = date(2026, 11, 20)
     append_samples(tmp_path, [s for s in _samples() if s.time.date() == day][:200])
     path = tmp_path / "2026/11/20/eu.jsonl"

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from mkstatus.compute.uptime import component_uptime, daily_latency, day_bounds
-from mkstatus.samples.compact import aggregate_day
-from mkstatus.samples.store import Outcome, Sample
+from mkstatus.samples.model import Outcome, Sample
+
+from .sample_oracle import aggregate_day
 
 NZ = ZoneInfo("Pacific/Auckland")
 MAJOR, PARTIAL, DEGRADED, MAINT, UP = (

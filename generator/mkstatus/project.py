@@ -18,12 +18,13 @@ from mkstatus.compute.status import ProbeVerdict
 from mkstatus.compute.uptime import daily_latency, site_uptime
 from mkstatus.config import parse_config, read_text
 from mkstatus.errors import ValidationError
+from mkstatus.files import shown
 from mkstatus.incidents.parse import load_incidents
 from mkstatus.model import SiteConfig
 from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
 from mkstatus.samples.cache import cache_file
-from mkstatus.samples.read import summarize_samples
-from mkstatus.samples.store import load_aggregates, merge_runs
+from mkstatus.samples.read import load_aggregates, summarize_samples
+from mkstatus.samples.reduce import merge_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,9 @@ class Project:
 
 
 def load_config(project: Project) -> SiteConfig:
-    shown = _shown(project.config_file, project.root)
     config, problems = parse_config(project.plugin, site_name=project.site_name,
-                                    site_url=project.site_url, config_path=shown,
+                                    site_url=project.site_url,
+                                    config_path=shown(project.config_file, project.root),
                                     text=read_text(project.config_file),
                                     use_directory_urls=project.use_directory_urls)
     if config is None:
@@ -109,10 +110,3 @@ def strip_front_matter(text: str) -> str:
         if end != -1:
             return text[text.find("\n", end + 1) + 1:] if "\n" in text[end + 1:] else ""
     return text
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from mkstatus.cli.options import F, config_option, user_errors
+from mkstatus.files import shown as _shown
 
 EDITOR_HINT = "# mkstatus: write the message above; lines starting with '# mkstatus:' are dropped."
 COMPONENT_HELP = "A component and its status, as api=major_outage (repeatable)."
@@ -50,14 +51,6 @@ def _site(config_file: Path) -> tuple[Any, Any]:
 
     project = project_of(mkdocs_config(config_file))
     return project, load_config(project)
-
-
-def _shown(path: Path, root: Path | None = None) -> str:
-    """Relative to the site (in messages, as `mkstatus check` shows paths) or to here."""
-    try:
-        return Path(path).resolve().relative_to((root or Path.cwd()).resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _message(option: str | None) -> str:

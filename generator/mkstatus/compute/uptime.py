@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from mkstatus.compute.status import View
 from mkstatus.model import ComponentStatus, SiteConfig
-from mkstatus.samples.store import DayAggregate, Sample, percentile
+from mkstatus.samples.model import DayAggregate, Sample, percentile
 
 WEIGHTS = {ComponentStatus.MAJOR_OUTAGE: 1.0, ComponentStatus.PARTIAL_OUTAGE: 0.3}
 WINDOWS = (("24 hours", timedelta(hours=24)), ("7 days", timedelta(days=7)),

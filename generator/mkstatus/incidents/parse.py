@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mkstatus import parallel
 from mkstatus.errors import Problem
+from mkstatus.files import shown as _display
 from mkstatus.incidents import strictyaml as sy
 from mkstatus.incidents.rules import Draft as _Draft
 from mkstatus.incidents.rules import assemble as _assemble
@@ -105,13 +106,6 @@ def parse_files(files: Sequence[tuple[Path, str]], config: SiteConfig) -> list[P
     """Each incident file parsed: its path and the path shown in messages."""
     return [parse_incident(shown, file.stem, file.read_bytes(), config)
             for file, shown in files]
-
-
-def _display(file: Path, root: Path) -> str:
-    try:
-        return file.relative_to(root).as_posix()
-    except ValueError:
-        return file.as_posix()
 
 
 def parse_incident(path: str, stem: str, data: bytes, config: SiteConfig) -> tuple[

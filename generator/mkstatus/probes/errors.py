@@ -23,7 +23,7 @@ from urllib.parse import quote, quote_plus, unquote, urlsplit
 import requests
 from urllib3 import exceptions as urllib3_exc
 
-from mkstatus.samples.store import Outcome
+from mkstatus.samples.model import Outcome
 
 ERROR_LIMIT = 200
 

@@ -42,7 +42,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from mkstatus.errors import ConfigError
 from mkstatus.probes.config import HttpProbe, Probe, TcpProbe, expand_env, referenced_vars
 from mkstatus.probes.errors import classify, redact_url, scrub, secret_forms
-from mkstatus.samples.store import Outcome, Sample
+from mkstatus.samples.model import Outcome, Sample
 
 log = logging.getLogger(__name__)
 MAX_WORKERS = 256

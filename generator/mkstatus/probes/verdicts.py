@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from mkstatus.compute.status import ProbeVerdict
 from mkstatus.model import ComponentStatus, SiteConfig
-from mkstatus.samples.store import Run, Sample
+from mkstatus.samples.model import Run, Sample
 from mkstatus.times import show
 
 STALE_FACTOR = 3  # no sample for 3 x interval_minutes: "no recent data"

@@ -4,7 +4,8 @@ A build reads the last ~92 days of samples, and all but today's file are unchang
 the previous build: re-parsing them is most of the sample cost (a year of 5-minute samples
 for 20 components is 2.1 million lines). ``summarize_samples`` reduces a day-file to a
 ``FilePart`` — its runs, one latency row per component and its latest certificate per
-component — and this module keeps those parts in one JSON file, by default
+component, encoded as ``model.part_records`` like a compacted day — and this module keeps
+those parts in one JSON file, by default
 ``.mkstatus-cache/samples.json`` next to ``mkdocs.yml`` (never committed; ``mkstatus
 init`` ignores it in git; ``$MKSTATUS_CACHE_DIR`` moves it, ``off`` disables it).
 
@@ -30,30 +31,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from mkstatus import __version__
-from mkstatus.samples.store import Outcome, Run, loads
+from mkstatus.files import atomic_write
+from mkstatus.samples.model import FilePart, part_of, part_records
 
-FORMAT = 1
+FORMAT = 2  # 2: parts as ``part_records``, the format of compacted days
 _RACY_NS = 2_000_000_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(slots=True)
-class FilePart:
-    """One raw day-file, reduced: runs (time order per component), per-component latency
-    rows ``(component, count, p50, p95)`` and latest certificate ``component ->
-    (time in µs, expiry)``."""
-
-    runs: list[Run] = field(default_factory=list)
-    rows: list[tuple[str, int, int | None, int | None]] = field(default_factory=list)
-    certs: dict[str, tuple[int, datetime]] = field(default_factory=dict)
 
 
 def cache_file(project_root: Path) -> Path | None:
@@ -75,7 +62,7 @@ class SampleCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
         try:
-            doc = loads(path.read_bytes())
+            doc = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return
         if (isinstance(doc, dict) and doc.get("format") == FORMAT
@@ -100,7 +87,7 @@ class SampleCache:
                     return None
                 entry["mtime_ns"] = _trusted_mtime(st.st_mtime_ns)
                 self.changed = True
-            part = _decode(entry, path.stem)
+            part = part_of(entry["part"], path.stem)
         except (OSError, KeyError, TypeError, ValueError, IndexError):
             return None
         return part
@@ -110,7 +97,7 @@ class SampleCache:
         ``file_digest``, and the file's modification time before they were read."""
         self.entries[self._key(path)] = {
             "size": size, "mtime_ns": _trusted_mtime(mtime_ns), "blake2b": digest,
-            **_encode(part)}
+            "part": part_records(part)}
         self.changed = True
 
     def save(self) -> None:
@@ -121,18 +108,9 @@ class SampleCache:
         files = {k: v for k, v in sorted(self.entries.items()) if (self.root / k).is_file()}
         doc = {"format": FORMAT, "mkstatus": __version__, "gap_us": self.gap_us,
                "files": files}
-        data = json.dumps(doc, separators=(",", ":")).encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".samples.",
-                                       suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            atomic_write(self.path, json.dumps(doc, separators=(",", ":")).encode())
         except OSError:
             return
         self.changed = False
@@ -147,28 +125,3 @@ def _trusted_mtime(mtime_ns: int) -> int | None:
     """The modification time to compare later, or None (compare content) when the file
     changed so recently that another write in the same clock tick could go unseen."""
     return None if time.time_ns() - mtime_ns < _RACY_NS else mtime_ns
-
-
-def _us(t: datetime) -> int:
-    return (t - _EPOCH) // timedelta(microseconds=1)
-
-
-def _time(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
-
-
-def _encode(part: FilePart) -> dict[str, Any]:
-    return {
-        "runs": [[r.component, r.state, _us(r.start), _us(r.end), r.count, r.outcome.value]
-                 for r in part.runs],
-        "rows": [list(row) for row in part.rows],
-        "certs": [[comp, us, _us(expires)] for comp, (us, expires) in part.certs.items()],
-    }
-
-
-def _decode(entry: dict[str, Any], region: str) -> FilePart:
-    runs = [Run(comp, region, state, _time(start), _time(end), count, Outcome(outcome))
-            for comp, state, start, end, count, outcome in entry["runs"]]
-    rows = [(comp, count, p50, p95) for comp, count, p50, p95 in entry["rows"]]
-    certs = {comp: (us, _time(expires)) for comp, us, expires in entry["certs"]}
-    return FilePart(runs, rows, certs)

@@ -1,87 +1,88 @@
-"""What a build needs from raw samples, read fast: runs, daily latency, latest certificates.
+"""What a build needs from the sample store, read fast: runs, daily latency, certificates.
 
-``samples.load_samples`` builds one ``Sample`` (a datetime, an enum, a frozen dataclass) per
-line: a year of 5-minute samples for 20 components is 2.1 million objects, ~50 s and
-~850 MB. A build needs far less: the runs of each component and region, the sample count
-and latency percentiles of each (UTC day, component, region), and each component's latest
-certificate expiry. ``summarize_samples`` computes exactly that, one day-file at a time,
-with no per-sample object but a struct or dict from the JSON decoder, and with per-sample
-work done by C-level ``map``s over columns rather than Python statements.
+A year of 5-minute samples for 20 components is 2.1 million lines; one ``Sample`` object
+per line (a datetime, an enum, a frozen dataclass) would take ~50 s and ~850 MB. A build
+needs far less: the runs of each component and region, the sample count and latency
+percentiles of each (UTC day, component, region), and each component's latest certificate
+expiry. ``summarize_samples`` computes exactly that, one day-file at a time
+(``_Reader``: a ``FilePart``), with per-sample work done by C-level ``map``s over columns.
+Compaction (``reduce_day_file``) and the derived cache keep the same ``FilePart``.
 
-The answer is *identical* to the reference (``reference_summary``: ``load_samples`` and
-``sample_runs``); ``tests/test_samples_fast.py`` checks it on awkward stores. How:
+The answer equals that of the obvious reader (every line a ``Sample``, sorted, runs built
+one sample at a time), which lives in ``tests/sample_oracle.py``; ``tests/
+test_samples_fast.py`` checks it on awkward stores. How:
 
-- A day-file of plain ASCII without escapes (the usual case) is decoded by msgspec into
-  typed structs; the types, and the integer range, are the reference's, and a file that
-  does not fit them is read as below. Any other file is parsed by orjson.
-- A day-file is decoded by one call on its lines joined as a JSON array, which
-  equals parsing each line alone when every line starts with ``{``, the file holds no
-  ``[`` and the array has one element per line: a newline kept in every separator cannot
-  be inside a string (raw control characters are invalid there), and a separator inside an
-  object would be followed by ``{`` where a key is required, so no two lines can merge
-  into one value and no line can split into two without changing the count. A file with
-  a ``[`` (say an IPv6 URL in an error text) is decoded line by line, by the same decoder.
-- Anything else unusual in a file — a torn or invalid line, a blank line, a ``true`` where
-  an integer belongs, a time not written as ``YYYY-MM-DDTHH:MM:SS[.mmm]Z`` — sends that
-  file through the reference reader, so warnings (with line numbers) and skipped lines are
-  the reference's own.
-- Within a file, each component's samples are sorted and deduplicated (stable: the first
-  of duplicates wins, as in ``load_samples``). Across files no duplicate or disorder is
-  possible while every sample lies in its file's UTC day, which ``append_samples``
-  guarantees; a sample outside its day (a hand-edited file) restarts the whole read with
-  the reference implementation.
-- Runs are built per file and joined across midnight with ``merge_runs``, which gives
-  ``sample_runs``' answer because runs inside a file already split on state and gaps.
+- A day-file (strict UTF-8) is decoded by msgspec into typed structs in one call on its
+  lines joined as a JSON array. That equals decoding
+  each line alone when every line starts with ``{``, the file holds no ``[`` and the
+  array has one element per line: a newline kept in every separator cannot be inside a
+  string (raw control characters are invalid there), and a separator inside an object
+  would be followed by ``{`` where a key is required, so no two lines can merge into one
+  value and no line can split into two without changing the count. A file with a ``[``
+  (say an IPv6 address in an error text) is decoded line by line, by the same decoder.
+- Anything msgspec refuses or might read differently from ``json.loads`` — a torn or
+  invalid line, a blank line, a ``true`` where an integer belongs, a lone surrogate
+  (``\\ud800``), bytes that are not UTF-8, a time not written as
+  ``YYYY-MM-DDTHH:MM:SS[.mmm]Z`` — sends that file through ``read_file``, one
+  ``json.loads`` per line, which warns with the line number of each line it skips.
+- Within a file, each component's samples are sorted and deduplicated (``sort_unique``).
+  Across files no duplicate or disorder is possible while every sample lies in its
+  file's UTC day, which ``append_samples`` guarantees; a sample outside its day (a
+  hand-edited file) makes the whole window be read again as one set (``_Scan.exact``).
+- Runs are built per file (``runs_of``) and joined across midnight with ``merge_runs``,
+  which gives the answer of building them over all samples at once because runs inside
+  a file already split on state and gaps.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache, partial
-from itertools import compress, repeat
-from operator import add, attrgetter, getitem, gt, is_not, itemgetter, lt, ne, sub
+from itertools import repeat
+from operator import add, attrgetter, getitem
 from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
 
 from mkstatus import parallel
-from mkstatus.samples.cache import FilePart, SampleCache, file_digest
-from mkstatus.samples.store import (
-    RUNS_SUFFIX,
+from mkstatus.samples.cache import SampleCache, file_digest
+from mkstatus.samples.model import (
     DayAggregate,
-    Outcome,
+    FilePart,
     Run,
     Sample,
-    day_files,
-    loads,
-    merge_runs,
+    from_us,
+    parse_line,
     parse_time,
-    percentile,
-    read_file,
-    sample_runs,
+    part_of,
+    to_us,
 )
+from mkstatus.samples.reduce import (
+    CODES,
+    DAY_US,
+    Columns,
+    Window,
+    components,
+    grouped,
+    keep_latest,
+    merge_runs,
+    reduce_file,
+    reduce_group,
+)
+from mkstatus.samples.store import RUNS_SUFFIX, day_files, raw_files
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_US = timedelta(microseconds=1)
-_DAY_US = 86_400_000_000
-_OUTCOME_LIST = list(Outcome)  # OK is 0, DEGRADED is 1, every failure is 2 or more
-_CODES = {o.value: i for i, o in enumerate(_OUTCOME_LIST)}
-_STATE = bytes(min(i, 2) for i in range(256))  # outcome code -> 0 ok, 1 degraded, 2 failed
-_STATE_NAMES = ("ok", "degraded", "failed")
 _FRACTIONS = {"Z": 0, **{f".{ms:03d}Z": ms * 1000 for ms in range(1000)}}
-_PLAIN = frozenset({int, type(None)})
 _CERT_CACHE_LIMIT = 4096
 _FILES_PER_WORKER = 24
 _PART = 4  # day-files per part shared out between processes
 
-# The samples' JSON, as the reference (orjson, then ``_parse_line``'s checks) accepts it:
-# ``e`` and unknown keys ignored, the last of duplicate keys wins, and integers within
-# int64 (orjson also takes up to 2**64 - 1, msgspec any size: a file with an integer out
-# of int64 goes the orjson way).
+# The samples' JSON, as ``parse_line`` accepts it: ``e`` and unknown keys ignored, the
+# last of duplicate keys wins, and integers within int64 (``json.loads`` takes any size: a
+# file with an integer out of int64 is read by ``read_file``).
 _Int = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 
 
@@ -97,17 +98,15 @@ class _Record(msgspec.Struct, gc=False):
 _PLAIN_ARRAY = msgspec.json.Decoder(list[_Record])
 _PLAIN_LINE = msgspec.json.Decoder(_Record)
 
-Columns = tuple[list[int], Sequence[str], list[int], list[Any], list[datetime | None]]
-
 
 @dataclass(frozen=True, slots=True)
 class RawSummary:
     """Raw samples in [since, until], reduced to what status, uptime and latency need.
 
-    ``runs`` equals ``sample_runs`` of those samples; ``latency`` has one row per (UTC
-    day, component, region) with its sample count and latency p50/p95 (``runs`` empty), as
-    ``aggregate_day`` would compute them; ``certs`` maps a component to the time and
-    certificate expiry of its latest sample that saw a certificate.
+    ``runs`` are the runs of those samples; ``latency`` has one row per (UTC day,
+    component, region) with its sample count and latency p50/p95 (``runs`` empty);
+    ``certs`` maps a component to the time and certificate expiry of its latest sample
+    that saw a certificate.
     """
 
     runs: list[Run]
@@ -116,68 +115,77 @@ class RawSummary:
 
 
 class _OutOfDay(Exception):
-    """A sample lies outside its file's UTC day: only the reference path is exact then."""
+    """A sample lies outside its file's UTC day: only reading the window as one set of
+    samples is exact then."""
 
 
 def summarize_samples(root: Path, *, since: datetime | None, until: datetime | None,
                       max_gap: timedelta, warn: Callable[[str], None],
                       cache: Path | None = None) -> RawSummary:
-    """The fast path; same answer and warnings as ``reference_summary``. With ``cache``
-    (a file, see ``samples_cache``), day-files read before are not parsed again."""
-    held: list[str] = []  # emitted only if the fast path finishes (no restart)
-    store = None if cache is None else SampleCache(cache, root, max_gap // _US)
+    """The raw samples in [since, until], summarized. With ``cache`` (a file, see
+    ``samples.cache``), day-files read before are not parsed again."""
+    store = None if cache is None else SampleCache(cache, root, max_gap // timedelta(
+        microseconds=1))
+    scan = _Scan(since, until, max_gap, store)
+    files = scan.files(root)
     try:
-        summary = _Scan(since, until, max_gap, held.append, store).run(root)
+        summary, warnings = scan.by_file(files)
     except _OutOfDay:
-        return reference_summary(root, since=since, until=until, max_gap=max_gap, warn=warn)
-    for message in held:
+        summary, warnings = scan.exact(files)
+    for message in warnings:
         warn(message)
     return summary
 
 
-def reference_summary(root: Path, *, since: datetime | None, until: datetime | None,
-                      max_gap: timedelta, warn: Callable[[str], None]) -> RawSummary:
-    """The slow, obviously right path: every sample as a ``Sample``."""
-    from mkstatus.samples.store import load_samples
-
-    raw = load_samples(root, since=since, warn=warn)
-    if until is not None:
-        raw = [s for s in raw if s.time <= until]
-    return summary_of(raw, max_gap=max_gap)
-
-
-def summary_of(samples: Iterable[Sample], *, max_gap: timedelta) -> RawSummary:
-    """``RawSummary`` of sorted, duplicate-free samples (as ``load_samples`` returns)."""
-    samples = list(samples)
-    counts: dict[tuple[date, str, str], int] = {}
-    values: dict[tuple[date, str, str], list[int]] = {}
-    certs: dict[str, tuple[datetime, datetime]] = {}
-    for s in samples:
-        key = (s.time.astimezone(UTC).date(), s.component, s.region)
-        counts[key] = counts.get(key, 0) + 1
-        values.setdefault(key, [])
-        if s.latency_ms is not None and not s.outcome.failed:
-            values[key].append(s.latency_ms)
-        if s.cert_expires is not None and (s.component not in certs
-                                           or s.time >= certs[s.component][0]):
-            certs[s.component] = (s.time, s.cert_expires)
-    rows = [_latency_row(day, comp, region, counts[day, comp, region], sorted(v))
-            for (day, comp, region), v in sorted(values.items())]
-    return RawSummary(sample_runs(samples, max_gap=max_gap), rows, certs)
+def reduce_day_file(day: date, region: str, path: Path, data: bytes, max_gap: timedelta,
+                    warn: Callable[[str], None]) -> FilePart:
+    """What compaction keeps of one day-file's bytes: every sample in it counts for
+    ``day``, wherever its time lies."""
+    window = Window(None, None, max_gap // timedelta(microseconds=1))
+    reader = _Reader()
+    part = reduce_file(region, reader.columns(path, data, day, region, strict=False), window)
+    for message in reader.warnings:
+        warn(message)
+    return part
 
 
-def _latency_row(day: date, comp: str, region: str, count: int, ordered: list[int]
-                 ) -> DayAggregate:
-    return DayAggregate(day, comp, region, count, percentile(ordered, 0.5),
-                        percentile(ordered, 0.95), ())
+def read_file(path: Path, region: str, warn: Callable[[str], None],
+              data: bytes | None = None) -> list[Sample]:
+    """Every valid line of a day-file as a ``Sample``, in file order; each invalid line
+    is skipped with a warning that names its line."""
+    out: list[Sample] = []
+    lines = (path.read_bytes() if data is None else data).splitlines(keepends=True)
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            out.append(parse_line(raw, region))
+        except (ValueError, TypeError) as e:
+            name = "JSONDecodeError" if isinstance(e, json.JSONDecodeError) else type(e).__name__
+            warn(f"{path}:{n}: skipped an invalid sample line ({name}: {e})")
+    return out
 
 
-def _to_us(t: datetime) -> int:
-    return (t - _EPOCH) // _US
-
-
-def _from_us(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
+def load_aggregates(root: Path, *, since: date | None = None, warn: Callable[[str], None]
+                    ) -> list[DayAggregate]:
+    """Every compacted day's aggregates, in (day, component, region) order."""
+    out: list[DayAggregate] = []
+    for day, d in day_files(root, since):
+        for path in sorted(d.glob(f"*{RUNS_SUFFIX}")):
+            region = path.name[: -len(RUNS_SUFFIX)]
+            try:
+                doc = json.loads(path.read_bytes())
+                records = [{"c": comp, **c} for comp, c in sorted(doc["components"].items())]
+                part = part_of(records, region)
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                warn(f"{path}:1: unreadable aggregate ({type(e).__name__}: {e})")
+                continue
+            runs: dict[str, list[Run]] = {}
+            for r in part.runs:
+                runs.setdefault(r.component, []).append(r)
+            out += [DayAggregate(day, comp, region, count, p50, p95, tuple(runs.get(comp, ())))
+                    for comp, count, p50, p95 in part.rows]
+    return sorted(out, key=lambda a: (a.day, a.component, a.region))
 
 
 @cache
@@ -185,6 +193,10 @@ def _seconds_of_day() -> dict[str, int]:
     """``"HH:MM:SS"`` -> microseconds since midnight, for every valid time of day."""
     return {f"{h:02d}:{m:02d}:{s:02d}": ((h * 60 + m) * 60 + s) * 1_000_000
             for h in range(24) for m in range(60) for s in range(60)}
+
+
+def _midnight(day: date) -> int:
+    return to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
 
 
 @dataclass(slots=True)
@@ -199,8 +211,11 @@ class _Parsed:
     digest: str | None
 
 
+_File = tuple[date, str, Path]
+
+
 class _Scan:
-    """One pass over the day-files; per (component, region): runs, latency rows, cert.
+    """One pass over the day-files in a window.
 
     Files whose whole day lies in the window come from the cache when it has them; the
     others are read by ``_Reader``s, in worker processes when there are many (a cold
@@ -208,59 +223,102 @@ class _Scan:
     """
 
     def __init__(self, since: datetime | None, until: datetime | None, max_gap: timedelta,
-                 warn: Callable[[str], None], cache: SampleCache | None = None) -> None:
+                 cache: SampleCache | None) -> None:
         self.since = since.astimezone(UTC) if since else None
-        self.lo = _to_us(since) if since else None
-        self.hi = _to_us(until) if until else None
+        self.window = Window(to_us(since) if since else None, to_us(until) if until else None,
+                             max_gap // timedelta(microseconds=1))
         self.max_gap = max_gap
-        self.warn = warn
         self.cache = cache
-        self.runs: list[Run] = []
-        self.rows: list[DayAggregate] = []
-        self.certs: dict[tuple[str, str], tuple[int, datetime]] = {}
 
-    def run(self, root: Path) -> RawSummary:
-        items: list[str | tuple[date, str, Path]] = []  # a warning, or a file to read
+    def files(self, root: Path) -> list[str | _File]:
+        """The raw day-files in the window, in order, and a warning where one lies next
+        to its day's aggregate."""
+        items: list[str | _File] = []
         for day, d in day_files(root, self.since.date() if self.since else None):
-            for path in sorted(d.glob("*.jsonl")):
+            for path in raw_files(d):
                 region = path.stem
                 if (d / f"{region}{RUNS_SUFFIX}").exists():
                     items.append(f"{path}: day already compacted; raw samples ignored "
                                  "(run compact again)")
                 else:
                     items.append((day, region, path))
+        return items
+
+    def by_file(self, items: list[str | _File]) -> tuple[RawSummary, list[str]]:
+        """Each file reduced on its own (or taken from the cache), runs joined across
+        files; raises ``_OutOfDay`` for a sample outside its file's day."""
         parts = self._parts([i for i in items if not isinstance(i, str)])
+        warnings: list[str] = []
+        runs: list[Run] = []
+        rows: list[DayAggregate] = []
+        certs: dict[str, tuple[int, str, datetime]] = {}
         for item in items:
             if isinstance(item, str):
-                self.warn(item)
+                warnings.append(item)
                 continue
             day, region, path = item
-            part, warnings = parts[path]
-            for message in warnings:
-                self.warn(message)
-            self._add(day, region, part)
+            part, messages = parts[path]
+            warnings += messages
+            runs += part.runs
+            rows += [DayAggregate(day, comp, region, count, p50, p95, ())
+                     for comp, count, p50, p95 in part.rows]
+            for comp, (us, expires) in part.certs.items():
+                keep_latest(certs, comp, us, region, expires)
         if self.cache is not None:
             self.cache.save()
-        latest: dict[str, tuple[int, str, datetime]] = {}
-        for (comp, region), (us, expires) in self.certs.items():
-            if comp not in latest or (us, region) > latest[comp][:2]:
-                latest[comp] = (us, region, expires)
-        self.rows.sort(key=lambda a: (a.day, a.component, a.region))
-        return RawSummary(merge_runs(self.runs, max_gap=self.max_gap), self.rows,
-                          {c: (_from_us(us), x) for c, (us, _, x) in sorted(latest.items())})
+        return self._summary(runs, rows, certs), warnings
 
-    def _parts(self, files: list[tuple[date, str, Path]]
-               ) -> dict[Path, tuple[FilePart, list[str]]]:
+    def exact(self, items: list[str | _File]) -> tuple[RawSummary, list[str]]:
+        """Every sample of the window as one set per (component, region): right even when
+        a file holds samples of another day, and never from the cache."""
+        reader = _Reader()
+        warnings: list[str] = []
+        by_region: dict[str, list[Columns]] = {}
+        for item in items:
+            if isinstance(item, str):
+                warnings.append(item)
+                continue
+            day, region, path = item
+            reader.warnings = []
+            by_region.setdefault(region, []).append(
+                reader.columns(path, path.read_bytes(), day, region, strict=False))
+            warnings += reader.warnings
+        runs: list[Run] = []
+        rows: list[DayAggregate] = []
+        certs: dict[str, tuple[int, str, datetime]] = {}
+        for region, parts in sorted(by_region.items()):
+            joined = grouped(tuple([v for c in parts for v in c[i]]  # type: ignore[misc]
+                                    for i in range(5)))
+            for comp, columns in components(joined):
+                group = reduce_group(comp, region, *columns, window=self.window,
+                                     split_days=True)
+                if group is None:
+                    continue
+                runs += group.runs
+                rows += [DayAggregate(from_us(start).date(), comp, region, count, p50, p95, ())
+                         for start, count, p50, p95 in group.rows]
+                if group.cert is not None:
+                    us, expires = group.cert
+                    keep_latest(certs, comp, us, region, expires)
+        return self._summary(runs, rows, certs), warnings
+
+    def _summary(self, runs: list[Run], rows: list[DayAggregate],
+                 certs: dict[str, tuple[int, str, datetime]]) -> RawSummary:
+        rows.sort(key=lambda a: (a.day, a.component, a.region))
+        return RawSummary(merge_runs(runs, max_gap=self.max_gap), rows,
+                          {c: (from_us(us), x) for c, (us, _, x) in sorted(certs.items())})
+
+    def _parts(self, files: list[_File]) -> dict[Path, tuple[FilePart, list[str]]]:
         """Each file's part and warnings: from the cache when the file's whole day is
         inside the window (so the window cuts nothing), else read (and then stored in the
         cache if it warned of nothing)."""
         out: dict[Path, tuple[FilePart, list[str]]] = {}
         todo: list[tuple[date, str, Path, bool]] = []
+        lo, hi = self.window.lo, self.window.hi
         for day, region, path in files:
-            start = _to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
-            whole = self.cache is not None and (
-                (self.lo is None or start >= self.lo)
-                and (self.hi is None or start + _DAY_US - 1 <= self.hi))
+            start = _midnight(day)
+            whole = self.cache is not None and ((lo is None or start >= lo)
+                                                and (hi is None or start + DAY_US - 1 <= hi))
             if whole and (part := self.cache.get(path)) is not None:  # type: ignore[union-attr]
                 out[path] = (part, [])
             else:
@@ -275,100 +333,64 @@ class _Scan:
     def _read(self, todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
         """``todo`` read here or, for many files, by worker processes in parts of
         ``_PART`` files (``parallel.map_parts``)."""
-        window = (self.lo, self.hi, self.max_gap // _US)
         if len(todo) < 2 * _FILES_PER_WORKER:
-            return _read_files(window, todo)
-        done = parallel.map_parts(partial(_read_files, window), parallel.split(todo, _PART))
+            return _read_files(self.window, todo)
+        done = parallel.map_parts(partial(_read_files, self.window),
+                                  parallel.split(todo, _PART))
         return [parsed for part in done for parsed in part]
 
-    def _add(self, day: date, region: str, part: FilePart) -> None:
-        self.runs += part.runs
-        self.rows += [DayAggregate(day, comp, region, count, p50, p95, ())
-                      for comp, count, p50, p95 in part.rows]
-        for comp, cert in part.certs.items():
-            self.certs[comp, region] = cert
 
-
-def _read_files(window: tuple[int | None, int | None, int],
-                todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
-    """Read day-files (in a worker process or here); ``_OutOfDay`` propagates."""
-    reader = _Reader(*window)
-    return [reader.read(day, region, path, digest) for day, region, path, digest in todo]
+def _read_files(window: Window, todo: list[tuple[date, str, Path, bool]]) -> list[_Parsed]:
+    """Read and reduce day-files (in a worker process or here); ``_OutOfDay`` propagates."""
+    reader = _Reader()
+    out = []
+    for day, region, path, digest in todo:
+        mtime_ns = path.stat().st_mtime_ns
+        data = path.read_bytes()
+        reader.warnings = []
+        part = reduce_file(region, reader.columns(path, data, day, region, strict=True), window)
+        out.append(_Parsed(part, reader.warnings, len(data), mtime_ns,
+                           file_digest(data) if digest else None))
+    return out
 
 
 class _Reader:
-    """Reads one day-file at a time into a ``FilePart``: samples in [lo, hi] (µs),
-    runs cut at gaps above ``gap`` (µs)."""
+    """Reads day-files into columns, keeping the warnings of the last file read and the
+    certificate times it parsed (a few distinct values, on every line)."""
 
-    def __init__(self, lo: int | None, hi: int | None, gap: int) -> None:
-        self.lo = lo
-        self.hi = hi
-        self.gap = gap
+    def __init__(self) -> None:
         self.warnings: list[str] = []
         self.cert_cache: dict[object, datetime | None] = {None: None}
 
-    def read(self, day: date, region: str, path: Path, digest: bool) -> _Parsed:
-        mtime_ns = path.stat().st_mtime_ns
-        data = path.read_bytes()
-        self.warnings = []
-        part = self._file(region, self._columns(path, data, day, region))
-        return _Parsed(part, self.warnings, len(data), mtime_ns,
-                       file_digest(data) if digest else None)
-
-    def _columns(self, path: Path, data: bytes, day: date, region: str) -> Columns:
+    def columns(self, path: Path, data: bytes, day: date, region: str, *,
+                strict: bool) -> Columns:
         """A file's samples (``data``, read from ``path``) as columns, grouped by component
         (sorted, in file order within each): time (µs), component, outcome code, latency,
-        certificate expiry. Any doubt: the reference reader decides."""
-        if data.isascii() and b"\\" not in data:  # no escapes: msgspec reads it as orjson
-            plain = _parse_records(data, _PLAIN_ARRAY.decode, _PLAIN_LINE.decode)
+        certificate expiry. Raises ``_OutOfDay`` if ``strict`` and a sample lies outside
+        ``day``."""
+        if _utf8(data):
+            plain = _parse_records(data)
             if plain is not None:
                 try:
-                    return _grouped(self._plain_columns(plain, day))
+                    return grouped(self._plain_columns(plain, day))
                 except (TypeError, ValueError, KeyError):
                     pass
-        records = _parse_records(data, loads, loads)
-        if records is not None:
-            try:
-                return _grouped(self._fast_columns(records, day))
-            except (TypeError, ValueError, KeyError, AttributeError):
-                pass
-        samples = read_file(path, region, self.warnings.append)
-        us = [_to_us(s.time) for s in samples]
-        start = _to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
-        if us and (min(us) < start or max(us) >= start + _DAY_US):
+        samples = read_file(path, region, self.warnings.append, data)
+        us = [to_us(s.time) for s in samples]
+        start = _midnight(day)
+        if strict and us and (min(us) < start or max(us) >= start + DAY_US):
             raise _OutOfDay(path)
-        return _grouped((us, [s.component for s in samples],
-                         [_CODES[s.outcome.value] for s in samples],
+        return grouped((us, [s.component for s in samples],
+                         [CODES[s.outcome.value] for s in samples],
                          [s.latency_ms for s in samples], [s.cert_expires for s in samples]))
 
     def _plain_columns(self, records: list[_Record], day: date) -> Columns:
-        """Columns of records msgspec decoded (so typed as the reference accepts them);
-        raises on a time or outcome the reference might see differently."""
+        """Columns of records msgspec decoded (so typed as ``parse_line`` accepts them);
+        raises unless every time is canonical and in ``day`` and every outcome known."""
         if not records:
             return [], [], [], [], []
         times, comps, outcomes, lat, certs = (list(map(attrgetter(key), records))
                                               for key in ("t", "c", "o", "l", "x"))
-        return self._columns_of(times, comps, outcomes, lat, certs, day)
-
-    def _fast_columns(self, records: list[Any], day: date) -> Columns:
-        """Columns of canonical records; raises on anything ``_parse_line`` might see
-        differently (the caller then falls back to it)."""
-        if not records:
-            return [], [], [], [], []
-        # Both raise TypeError for a value that is not an object; itemgetter raises
-        # KeyError for a missing required key.
-        times, comps, outcomes = zip(*map(itemgetter("t", "c", "o"), records), strict=True)
-        lat, http, certs = (list(map(dict.get, records, repeat(key))) for key in "lhx")
-        if set(map(type, comps)) != {str}:
-            raise ValueError("a component that is not a string")
-        if not set(map(type, lat)) | set(map(type, http)) <= _PLAIN:
-            raise TypeError("h and l must be plain integers")
-        return self._columns_of(times, comps, outcomes, lat, certs, day)
-
-    def _columns_of(self, times: Sequence[Any], comps: Sequence[str], outcomes: Sequence[Any],
-                    lat: list[Any], certs: list[Any], day: date) -> Columns:
-        """Times to µs and outcomes to codes; raises unless every time is canonical and in
-        ``day`` and every outcome known."""
         prefix = f"{day.isoformat()}T"
         if not all(map(str.startswith, times, repeat(prefix))):
             raise ValueError("not a canonical time of this day")
@@ -376,9 +398,8 @@ class _Reader:
         of_frac: Callable[[Any], int] = _FRACTIONS.__getitem__
         sod = map(of_day, map(getitem, times, repeat(slice(11, 19))))
         frac = map(of_frac, map(getitem, times, repeat(slice(19, None))))
-        midnight = _to_us(datetime(day.year, day.month, day.day, tzinfo=UTC))
-        us = list(map(add, map(add, sod, frac), repeat(midnight)))
-        codes: list[Any] = list(map(_CODES.get, outcomes))
+        us = list(map(add, map(add, sod, frac), repeat(_midnight(day))))
+        codes: list[Any] = list(map(CODES.get, outcomes))
         if None in codes:
             raise ValueError("unknown outcome")
         cache = self.cert_cache
@@ -389,56 +410,20 @@ class _Reader:
             cache[text] = parse_time(text)
         return us, comps, codes, lat, list(map(cache.__getitem__, certs))
 
-    def _file(self, region: str, columns: Columns) -> FilePart:
-        """Summarize each component's group of a file's (grouped) columns."""
-        part = FilePart()
-        us, comps, codes, lat, certs = columns
-        at = 0
-        for comp in sorted(set(comps)):
-            end = bisect_right(comps, comp, at)
-            self._group(part, comp, region, us[at:end], codes[at:end], lat[at:end],
-                        certs[at:end])
-            at = end
-        return part
-
-    def _group(self, part: FilePart, comp: str, region: str, us: Sequence[int],
-               codes: Sequence[int], lat: Sequence[Any],
-               certs: Sequence[datetime | None]) -> None:
-        """One component's samples of one day-file, in file order."""
-        if not all(map(lt, us, us[1:])):
-            us, codes, lat, certs = _sort_unique(us, codes, lat, certs)
-        lo = 0 if self.lo is None else bisect_left(us, self.lo)
-        hi = len(us) if self.hi is None else bisect_right(us, self.hi)
-        if lo >= hi:
-            return
-        us, codes, lat, certs = us[lo:hi], codes[lo:hi], lat[lo:hi], certs[lo:hi]
-        states = bytes(codes).translate(_STATE)
-        part.runs += _runs(comp, region, us, codes, states, self.gap)
-        values = list(compress(lat, map(ne, states, repeat(2)))) if 2 in states else list(lat)
-        if None in values:
-            values = list(compress(values, map(is_not, values, repeat(None))))
-        values.sort()
-        part.rows.append((comp, len(us), percentile(values, 0.5), percentile(values, 0.95)))
-        if certs.count(None) != len(certs):
-            i = len(certs) - 1
-            while certs[i] is None:
-                i -= 1
-            part.certs[comp] = (us[i], certs[i])  # type: ignore[assignment]
+def _utf8(data: bytes) -> bool:
+    """Whether ``data`` is strict UTF-8: msgspec skips an unknown key's string without
+    checking it, where ``json.loads`` refuses the line."""
+    if data.isascii():
+        return True
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
-def _grouped(columns: Columns) -> Columns:
-    """Columns in file order -> grouped by component: sorted by component, stable (so in
-    file order within each)."""
-    n = len(columns[0])
-    if n < 2:
-        return columns
-    take = itemgetter(*sorted(range(n), key=columns[1].__getitem__))
-    return tuple(take(c) for c in columns)  # type: ignore[return-value]
-
-
-def _parse_records(data: bytes, decode_array: Callable[[bytes], Any],
-                   decode_line: Callable[[bytes], Any]) -> list[Any] | None:
-    """Every line's decoded value, or None when one call cannot be proved to equal
+def _parse_records(data: bytes) -> list[_Record] | None:
+    """Every line's decoded record, or None when one call cannot be proved to equal
     per-line decoding (see the module docstring) or a line does not decode."""
     body = data[:-1] if data.endswith(b"\n") else data
     if not body:
@@ -448,32 +433,11 @@ def _parse_records(data: bytes, decode_array: Callable[[bytes], Any],
         return None
     try:
         if b"[" in body:
-            records = list(map(decode_line, body.split(b"\n")))
+            records = list(map(_PLAIN_LINE.decode, body.split(b"\n")))
         else:
-            records = decode_array(b"[" + body.replace(b"\n", b"\n,") + b"]")
-    except ValueError:  # orjson's, json's and msgspec's errors are ValueErrors
+            records = _PLAIN_ARRAY.decode(b"[" + body.replace(b"\n", b"\n,") + b"]")
+    except msgspec.DecodeError:
         return None
-    return records if isinstance(records, list) and len(records) == lines else None
+    return records if len(records) == lines else None
 
 
-def _sort_unique(us: Sequence[int], *cols: Sequence[Any]) -> tuple[Sequence[Any], ...]:
-    """Sort by time, keeping the first (in file order) of samples with the same time."""
-    order = sorted(range(len(us)), key=us.__getitem__)
-    keep = [i for j, i in enumerate(order) if j == 0 or us[i] != us[order[j - 1]]]
-    take = itemgetter(*keep) if len(keep) > 1 else (lambda c: (c[keep[0]],))
-    return tuple(take(c) for c in (us, *cols))
-
-
-def _runs(comp: str, region: str, us: Sequence[int], codes: Sequence[int],
-          states: bytes, gap: int) -> list[Run]:
-    """``sample_runs`` over one sorted, duplicate-free group: cut where the state changes
-    or the gap to the previous sample exceeds ``gap``."""
-    n = len(us)
-    cuts = set(compress(range(1, n), map(ne, states, states[1:])))
-    steps = list(map(sub, us[1:], us[:-1]))
-    if steps and max(steps) > gap:
-        cuts.update(compress(range(1, n), map(gt, steps, repeat(gap))))
-    starts = [0, *sorted(cuts)]
-    ends = [*starts[1:], n]
-    return [Run(comp, region, _STATE_NAMES[states[a]], _from_us(us[a]), _from_us(us[b - 1]),
-                b - a, _OUTCOME_LIST[codes[a]]) for a, b in zip(starts, ends, strict=True)]
