@@ -79,3 +79,72 @@ def test_feeds_are_advertised_on_every_page(demo_site: Path) -> None:
         assert ('<link rel="alternate" type="application/atom+xml" title="Example Networks '
                 'Status (Atom)" href="https://status.example.com/history.atom">') in html
         assert 'type="application/rss+xml"' in html
+
+
+SITE = "https://status.example.com/"
+RSS_ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
+
+
+def feed_pairs(site: Path) -> list[tuple[str, str]]:
+    """Every feed stem of a built site and the page each one follows."""
+    pairs = [("history", SITE)]
+    for folder in sorted((site / "components").iterdir()):
+        if (folder / "history.atom").is_file():
+            pairs.append((f"components/{folder.name}/history",
+                          f"{SITE}components/{folder.name}/"))
+    return pairs
+
+
+def check_atom(path: Path, self_url: str, page_url: str) -> list[str]:
+    """RFC 4287 MUSTs and what readers need: the titles of the entries, in order."""
+    feed = etree.parse(str(path)).getroot()
+    assert feed.tag == f"{ATOM}feed", path
+    for name in ("id", "title", "updated"):
+        assert (feed.findtext(f"{ATOM}{name}") or "").strip(), (path, name)
+    links = {link.get("rel", "alternate"): link.get("href")
+             for link in feed.findall(f"{ATOM}link")}
+    assert links == {"self": self_url, "alternate": page_url}, path
+    titles = []
+    for entry in feed.findall(f"{ATOM}entry"):
+        for name in ("id", "title", "updated"):
+            assert (entry.findtext(f"{ATOM}{name}") or "").strip(), (path, name)
+        [link] = entry.findall(f"{ATOM}link")
+        assert link.get("rel", "alternate") == "alternate" and link.get("href"), path
+        content = entry.find(f"{ATOM}content")
+        # Without type="html" a reader shows the escaped markup as text: "<p><strong>…".
+        assert content is not None and content.get("type") == "html", path
+        assert content.text.startswith("<p><strong>"), path
+        titles.append(entry.findtext(f"{ATOM}title"))
+    return titles
+
+
+def check_rss(path: Path, self_url: str, page_url: str) -> list[str]:
+    channel = etree.parse(str(path)).getroot().find("channel")
+    assert channel is not None, path
+    # The channel's <link> is the website the feed follows, not the feed itself.
+    assert channel.findtext("link") == page_url, path
+    [self_link] = channel.findall(RSS_ATOM_LINK)
+    assert (self_link.get("rel"), self_link.get("href")) == ("self", self_url), path
+    titles = []
+    for item in channel.findall("item"):
+        for name in ("title", "link", "guid", "pubDate", "description"):
+            assert (item.findtext(name) or "").strip(), (path, name)
+        titles.append(item.findtext("title"))
+    return titles
+
+
+def test_every_feed_has_its_structure_and_reads_in_feedparser(demo_site: Path) -> None:
+    pairs = feed_pairs(demo_site)
+    assert len(pairs) == 7  # the site and its six components
+    for stem, page in pairs:
+        atom_titles = check_atom(demo_site / f"{stem}.atom", f"{SITE}{stem}.atom", page)
+        rss_titles = check_rss(demo_site / f"{stem}.rss", f"{SITE}{stem}.rss", page)
+        assert atom_titles == rss_titles, stem
+        atom = feedparser.parse((demo_site / f"{stem}.atom").read_bytes())
+        rss = feedparser.parse((demo_site / f"{stem}.rss").read_bytes())
+        assert atom.bozo == 0 and rss.bozo == 0, stem
+        assert [e.title for e in atom.entries] == atom_titles, stem
+        assert [e.title for e in rss.entries] == rss_titles, stem
+        assert atom.feed.link == page and rss.feed.link == page, stem
+        assert all(e.content[0].type == "text/html" for e in atom.entries), stem
+    assert len(check_atom(demo_site / "history.atom", f"{SITE}history.atom", SITE)) > 20

@@ -52,6 +52,8 @@ def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
 
 
 def render_feeds(site: Site) -> list[tuple[str, bytes]]:
+    """The site's feeds, which follow the home page, and each component's, which follow
+    the component's page."""
     html = EntryHtml()
     files = _pair(site, None, entries(site), "", html)
     for comp in site.config.components:
@@ -83,15 +85,18 @@ def entry_title(item: Entry) -> str:
 
 def _pair(site: Site, component: str | None, items: list[Entry], suffix: str,
           html: EntryHtml) -> list[tuple[str, bytes]]:
-    """One generator serves both formats; only the self link differs."""
-    base = site.config.site_url
+    """One generator serves both formats; only the self link differs. Each feed follows
+    a page (the home page, or the component's): Atom's `alternate` link and RSS's channel
+    `<link>` (feedgen writes the last link given there, so the alternate link comes last)."""
+    base, site_urls = site.config.site_url, urls.Urls.of(site.config)
     rss_path, atom_path = urls.feed("rss", component), urls.feed("atom", component)
     fg = _generator(site, items, suffix, html)
-    fg.link(href=base, rel="alternate", replace=True)
-    fg.link(href=base + rss_path, rel="self")
+    page = base if component is None else site_urls.page(urls.component_page(component))
+    fg.link(href=base + rss_path, rel="self", replace=True)
+    fg.link(href=page, rel="alternate")
     rss = fg.rss_str(pretty=True)
-    fg.link(href=base, rel="alternate", replace=True)
-    fg.link(href=base + atom_path, rel="self")
+    fg.link(href=base + atom_path, rel="self", replace=True)
+    fg.link(href=page, rel="alternate")
     fg.id(base + atom_path)
     return [(rss_path, rss), (atom_path, fg.atom_str(pretty=True))]
 
@@ -129,7 +134,9 @@ def _add(fg: FeedGenerator, base: str, item: Entry, content: str, link: str) -> 
     entry.link(href=link)
     entry.updated(item.time.astimezone(UTC))
     entry.published(item.time.astimezone(UTC))
-    entry.content(content, type="html")
+    # feedgen's description() also sets Atom's content, without a type: it must come
+    # first, or readers show the HTML of every entry as text.
     entry.description(content)
+    entry.content(content, type="html")
     for cid in incident.component_ids:
         entry.category(term=cid)
