@@ -118,6 +118,10 @@ def trouble_files() -> dict[str, str]:
             "title: CDN certificate rotation — a long title that will need folding in "
             "any calendar, éèà ünïcödé ✓\ncomponents: [cdn]\n"
             "scheduled_for: 2026-03-20 01:00Z\nscheduled_until: 2026-03-20 02:00Z"),
+        "incidents/2026-03-25-announced-tomorrow.md": _md(
+            "title: Not published yet, a window announced tomorrow\ncomponents: [web]\n"
+            "scheduled_for: 2026-03-25 01:00Z\nscheduled_until: 2026-03-25 02:00Z",
+            "## 2026-03-11 09:00Z — Scheduled\nThe announcement, dated tomorrow."),
         "incidents/2025-10-01-old-window.md": _md(
             "title: Old CDN work\ncomponents: [cdn]\n"
             "scheduled_for: 2025-10-01 01:00Z\nscheduled_until: 2025-10-01 02:00Z",
@@ -282,6 +286,20 @@ def test_trouble_scenario(trouble: Path) -> None:
     notice = next(i for i in incidents if i["name"] == "New support hours")
     assert (notice["impact"], notice["status"]) == ("none", "resolved")
     assert notice["monitoring_at"] == "2026-03-08T10:00:00Z"
+
+
+def test_page_updated_at_is_the_latest_public_change_never_the_build_time(
+        trouble: Path) -> None:
+    """The update-less maintenance due on 20 March has no time of its own yet: the page
+    changed last with the migration's update at 11:31, not when the site was built."""
+    page = load(trouble, "summary.json")["page"]
+    assert page["updated_at"] == "2026-03-10T11:31:00Z"
+    [future] = load(trouble, "scheduled-maintenances/upcoming.json")["scheduled_maintenances"]
+    assert future["name"].startswith("CDN certificate rotation")
+    epoch = "2025-10-01T01:00:00Z"  # the site's first event, as for components' created_at
+    assert (future["created_at"], future["updated_at"]) == (epoch, epoch)
+    components = load(trouble, "components.json")["components"]
+    assert max(c["updated_at"] for c in components) == page["updated_at"]
 
 
 def test_no_draft_and_no_future_update_anywhere(trouble: Path) -> None:

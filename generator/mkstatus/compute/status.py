@@ -92,10 +92,16 @@ class View:
 
 
 def view(incident: Incident, now: datetime) -> View | None:
-    """The incident as the public sees it at `now`, or None if nothing is published."""
+    """The incident as the public sees it at `now`, or None if nothing is published.
+
+    A maintenance without updates is published at once (the file is its announcement);
+    one with updates, like an incident, from its first update on: an announcement dated
+    tomorrow is not shown today."""
     if incident.draft:
         return None
     published = tuple(u for u in incident.updates if u.time <= now)
+    if incident.updates and not published:
+        return None
     if incident.kind is Kind.MAINTENANCE:
         return _maintenance_view(incident, published, now)
     if not published:

@@ -71,8 +71,10 @@ def render_api(site: Site) -> list[tuple[str, str]]:
     """Every /api/v2 endpoint as (path, JSON text)."""
     api = _Api(site)
     page = api.page()
-    incidents = [api.incident(v) for v in _candidates(api.incident_views(), site.now)]
-    maintenances = [api.incident(v) for v in _candidates(api.maintenance_views(), site.now)]
+    incidents = [api.incident(v) for v in _candidates(api.incident_views(), site.now,
+                                                       api.created_at)]
+    maintenances = [api.incident(v) for v in _candidates(api.maintenance_views(), site.now,
+                                                         api.created_at)]
     unresolved = [i for i in incidents if i["status"] in UNRESOLVED]
     upcoming = _by_schedule([m for m in maintenances
                              if m["status"] is MaintenanceStatus.SCHEDULED])
@@ -97,18 +99,23 @@ def render_api(site: Site) -> list[tuple[str, str]]:
     return [(urls.api(name), dumps(doc)) for name, doc in sorted(documents.items())]
 
 
-def _created(v: View, now: datetime) -> datetime:
-    return v.updates[0].time if v.updates else min(v.start, now)
+def _created(v: View, now: datetime, unknown: datetime) -> datetime:
+    """When the public could first see it: its first published update, or for a
+    maintenance without updates the start of its window once begun; before that the
+    time its file was published is ``unknown`` to mkstatus (never the build time)."""
+    if v.updates:
+        return v.updates[0].time
+    return v.start if v.start <= now else unknown
 
 
-def _candidates(views: list[View], now: datetime) -> list[View]:
+def _candidates(views: list[View], now: datetime, unknown: datetime) -> list[View]:
     """Only what the endpoints can show: every unresolved item and the newest resolved
     ones (ties kept), so a site with ten thousand incidents does not shape them all."""
     closed = sorted((v for v in views if v.resolved_at is not None),
-                    key=lambda v: _created(v, now), reverse=True)
+                    key=lambda v: _created(v, now, unknown), reverse=True)
     if len(closed) > INCIDENT_LIMIT:
-        cutoff = _created(closed[INCIDENT_LIMIT - 1], now)
-        closed = [v for v in closed if _created(v, now) >= cutoff]
+        cutoff = _created(closed[INCIDENT_LIMIT - 1], now, unknown)
+        closed = [v for v in closed if _created(v, now, unknown) >= cutoff]
     return [v for v in views if v.resolved_at is None] + closed
 
 
@@ -166,8 +173,9 @@ class _Api:
         return max([t for t in times if t <= self.site.now], default=self.created_at)
 
     def _updated(self, v: View) -> datetime:
+        """Its latest change the public could see (see ``_created`` when there is none)."""
         times = [u.time for u in v.updates] + [t for t, _ in v.auto if t <= self.site.now]
-        return max(times, default=min(v.start, self.site.now))
+        return max(times, default=_created(v, self.site.now, self.created_at))
 
     def components(self) -> list[Json]:
         return list(self._components.values())
@@ -224,7 +232,7 @@ class _Api:
         iid = self.id("incident", v.id)
         monitoring = next((u.time for u in v.updates if u.status is UpdateStatus.MONITORING),
                           None)
-        created = _created(v, self.site.now)
+        created = _created(v, self.site.now, self.created_at)
         out: Json = {
             "id": iid, "name": v.incident.title, "status": status,
             "created_at": iso_utc(created), "updated_at": iso_utc(self._updated(v)),
