@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import json
 import os
 import re
@@ -26,6 +25,7 @@ from typing import TypeVar
 
 from mkstatus.errors import MkstatusError
 from mkstatus.incidents.parse import COMPONENTS_LINE_RE, level2_headings, parse_incident
+from mkstatus.locking import locked
 from mkstatus.model import (
     ComponentStatus,
     Incident,
@@ -367,15 +367,8 @@ def _locked(path: Path) -> Iterator[None]:
     The file is replaced (a new inode) by every write, so after waiting for the lock we
     check that we still hold the live file; if not, we lock the new one.
     """
-    while True:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.fstat(fd).st_ino == os.stat(path).st_ino:
-                yield
-                return
-        finally:
-            os.close(fd)
+    with locked(path, os.O_RDONLY):
+        yield
 
 
 def _temp(path: Path, data: bytes) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import fcntl
 import logging
 import os
 import shutil
@@ -22,6 +21,7 @@ from typing import Any
 
 from mkstatus.compute.site import Site
 from mkstatus.errors import BuildError, ConfigError, ValidationError
+from mkstatus.locking import lock
 from mkstatus.project import Project, load_project
 from mkstatus.times import TimeError, iso_utc, resolve_now
 
@@ -116,7 +116,7 @@ def _build_lock(target: Path) -> Iterator[None]:
     """One build per target at a time, so sweeping leftovers never hits a live build."""
     lock_path = target.parent / f".mkstatus-build-{target.name}.lock"
     with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        lock(handle.fileno(), lock_path)
         yield
 
 
