@@ -1,5 +1,7 @@
 """Uptime bars, percentages, response-time charts and probe notes as small HTML snippets.
 
+The markup is in ``templates/uptime.html.j2`` (Jinja, autoescaped, like the pages); this
+module computes what it shows: per-day classes, the chart's geometry, the notes.
 Everything is plain HTML and inline SVG: readable with JavaScript off and on any host.
 Status is never shown by colour alone: each day's bar has a title with its date,
 percentage and incidents, bars with trouble are also shorter, the legend names every
@@ -13,16 +15,21 @@ The output is the ``extra`` mapping that ``PageRenderer`` accepts.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from html import escape
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import ProbeVerdict
 from mkstatus.compute.uptime import ComponentUptime, DayUptime, LatencyDay
 from mkstatus.model import ComponentStatus
+from mkstatus.render.reuse import BYTECODE
 from mkstatus.times import show
 
 BAR_CLASS = {None: "n", ComponentStatus.OPERATIONAL: "", ComponentStatus.UNDER_MAINTENANCE: "m",
@@ -79,70 +86,57 @@ def probe_note(verdict: ProbeVerdict, in_maintenance: bool) -> str:
     return ""
 
 
-def _day_title(d: DayUptime) -> str:
-    text = f"{d.day.isoformat()}: {fmt_pct(d.percent)}"
-    return text + (" — " + "; ".join(d.notes) if d.notes else "")
+def overall(figures: ComponentUptime) -> float | None:
+    """The uptime over as many days as there are bars (else the longest window)."""
+    return dict(figures.windows).get(f"{len(figures.days)} days", figures.windows[-1][1])
 
 
-def bars_html(name: str, figures: ComponentUptime, *, compact: bool) -> str:
+def bar_class(d: DayUptime) -> str:
+    return BAR_CLASS[d.worst if d.percent is not None else None]
+
+
+def troubled(d: DayUptime) -> bool:
+    """A day listed in the table: incidents, detected problems or any downtime."""
+    return bool(d.notes) or (d.percent is not None and d.percent < 100)
+
+
+def _environment() -> Environment:
+    """The snippets' own environment: no filter depends on the site, and what they make
+    is cleaned of control characters where the pages show it (``pages``)."""
+    env = Environment(loader=PackageLoader("mkstatus.render", "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
+                      bytecode_cache=BYTECODE)
+    env.filters.update(pct=fmt_pct, uptime=uptime_text, bar_class=bar_class, overall=overall)
+    env.tests["troubled"] = troubled
+    env.globals["LEGEND"] = LEGEND
+    return env
+
+
+@functools.cache
+def macros() -> Any:
+    """The template's macros, loaded on first use (not when the module is imported)."""
+    return _environment().get_template("uptime.html.j2").module
+
+
+def bars_html(name: str, figures: ComponentUptime, *, compact: bool) -> Markup:
     """One bar per day with a per-day title, and a one-line text summary for everyone."""
-    days = figures.days
-    spans = []
-    for d in days:
-        cls = BAR_CLASS[d.worst if d.percent is not None else None]
-        attr = f' class="{cls}"' if cls else ""
-        spans.append(f'<span{attr} title="{escape(_day_title(d), quote=True)}"></span>')
-    trouble = sum(1 for d in days if d.notes)
-    grey = sum(1 for d in days if d.percent is None)
-    total = dict(figures.windows).get(f"{len(days)} days", figures.windows[-1][1])
-    summary = (f"{name}: {uptime_text(total)} over the past {len(days)} days; "
-               f"{trouble} day(s) with incidents or detected problems"
-               + (f", {grey} day(s) without data" if grey else "") + ".")
-    size = " mks-bars-small" if compact else ""
-    return (f'<div class="mks-uptime{size}"><div class="mks-bars" role="img" '
-            f'aria-label="{escape(summary, quote=True)}">{"".join(spans)}</div>'
-            f'<p class="mks-bars-axis"><span>{len(days)} days ago</span>'
-            f'<span>{uptime_text(total)}</span><span>Today</span></p></div>')
+    return macros().bars(name, figures, compact)  # type: ignore[no-any-return]  # a macro
 
 
-def legend_html() -> str:
-    items = "".join(f'<li><span class="mks-swatch {cls}" aria-hidden="true"></span>{label}</li>'
-                    for cls, label in LEGEND)
-    return f'<ul class="mks-legend" aria-label="Legend of the daily bars">{items}</ul>'
+def legend_html() -> Markup:
+    return macros().legend()  # type: ignore[no-any-return]  # a macro
 
 
 def component_html(site: Site, cid: str, name: str, figures: ComponentUptime,
-                   cert_expiry: datetime | None) -> str:
+                   cert_expiry: datetime | None) -> Markup:
     """Uptime windows, bars, response-time chart and a table of the days with trouble."""
-    parts = ['<div class="mks-probe">']
+    cert = None
     if cert_expiry is not None:
-        left = max(0, (cert_expiry - site.now) // timedelta(days=1))
-        parts.append(f'<p class="mks-tls-warning"><strong>Certificate expiring:</strong> '
-                     f"the TLS certificate expires {escape(show(cert_expiry, site.config.zone))}"
-                     f" (in {left} day{'s' if left != 1 else ''}).</p>")
-    parts.append('<h2 id="uptime">Uptime</h2>')
-    parts.append('<dl class="mks-windows">' + "".join(
-        f"<div><dt>{label}</dt><dd>{fmt_pct(value)}</dd></div>"
-        for label, value in figures.windows) + "</dl>")
-    parts.append(bars_html(name, figures, compact=False) + legend_html())
-    parts.append(_trouble_table(figures.days))
-    if figures.latency:
-        parts.append('<h2 id="response-time">Response time</h2>')
-        parts.append(latency_svg(cid, name, figures.latency, figures.days[0].day,
-                                 figures.days[-1].day))
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
-def _trouble_table(days: Sequence[DayUptime]) -> str:
-    rows = [d for d in reversed(days) if d.notes or (d.percent is not None and d.percent < 100)]
-    if not rows:
-        return ""
-    body = "".join(f"<tr><td>{d.day.isoformat()}</td><td>{fmt_pct(d.percent)}</td>"
-                   f"<td>{escape('; '.join(d.notes))}</td></tr>" for d in rows)
-    return ('<details class="mks-trouble"><summary>Days with incidents or downtime '
-            f'({len(rows)})</summary><table><thead><tr><th>Day</th><th>Uptime</th>'
-            f"<th>What happened</th></tr></thead><tbody>{body}</tbody></table></details>")
+        cert = {"when": show(cert_expiry, site.config.zone),
+                "days": max(0, (cert_expiry - site.now) // timedelta(days=1))}
+    chart = chart_geometry(cid, figures.latency, figures.days[0].day,
+                           figures.days[-1].day) if figures.latency else None
+    return macros().component(name, figures, cert, chart)  # type: ignore[no-any-return]
 
 
 def _nice_ceiling(value: int) -> int:
@@ -153,50 +147,51 @@ def _nice_ceiling(value: int) -> int:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
 
 
-def latency_svg(cid: str, name: str, latency: Sequence[LatencyDay], first: Any, last: Any) -> str:
-    """Daily p50 (solid) and p95 (dashed) as an accessible inline SVG line chart."""
+Point = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """What the response-time chart draws, in SVG user units (numbers as written)."""
+
+    cid: str
+    first: date
+    last: date
+    latest: LatencyDay
+    worst: LatencyDay  # the day with the highest p95
+    grid: list[tuple[str, str, int]]  # y of a grid line, y of its label, its milliseconds
+    series: list[tuple[str, list[list[Point]]]]  # p95 then p50: runs of consecutive days
+    width: int = CHART_W
+    height: int = CHART_H
+    left: int = LEFT
+    right: int = CHART_W - RIGHT
+    base: int = TOP + (CHART_H - TOP - BOTTOM) + 18  # the date labels' baseline
+
+
+def chart_geometry(cid: str, latency: Sequence[LatencyDay], first: date, last: date) -> Chart:
+    """Daily p50 and p95 from ``first`` to ``last``; a gap of a day or more breaks a line."""
     span = max((last - first).days, 1)
     top = _nice_ceiling(max(x.p95 for x in latency))
     plot_w, plot_h = CHART_W - LEFT - RIGHT, CHART_H - TOP - BOTTOM
 
-    def xy(day: Any, ms: int) -> str:
-        x = LEFT + plot_w * (day - first).days / span
-        return f"{x:.1f},{TOP + plot_h * (1 - ms / top):.1f}"
+    def xy(day: date, ms: int) -> Point:
+        return (f"{LEFT + plot_w * (day - first).days / span:.1f}",
+                f"{TOP + plot_h * (1 - ms / top):.1f}")
 
-    def lines(attr: str) -> str:
-        runs: list[list[str]] = []
+    def runs(attr: str) -> list[list[Point]]:
+        out: list[list[Point]] = []
         prev = None
         for x in latency:
             if x.day < first:
                 continue
             if prev is None or (x.day - prev).days > 1:
-                runs.append([])
-            runs[-1].append(xy(x.day, getattr(x, attr)))
+                out.append([])
+            out[-1].append(xy(x.day, getattr(x, attr)))
             prev = x.day
-        return "".join(f'<polyline class="mks-{attr}" points="{" ".join(r)}"/>'
-                       if len(r) > 1 else f'<circle class="mks-{attr}" r="2" '
-                       f'cx="{r[0].split(",")[0]}" cy="{r[0].split(",")[1]}"/>' for r in runs)
+        return out
 
-    grid = "".join(
-        f'<line x1="{LEFT}" x2="{CHART_W - RIGHT}" y1="{TOP + plot_h * (1 - f):.1f}" '
-        f'y2="{TOP + plot_h * (1 - f):.1f}"/><text x="{LEFT - 6}" '
-        f'y="{TOP + plot_h * (1 - f) + 4:.1f}" text-anchor="end">{round(top * f)} ms</text>'
-        for f in (0, 0.5, 1))
-    worst = max(latency, key=lambda x: (x.p95, x.day))
-    latest = latency[-1]
-    desc = (f"Median (p50, solid line) and 95th percentile (p95, dashed line) of successful "
-            f"probe responses per UTC day, {first.isoformat()} to {last.isoformat()}. "
-            f"Latest day {latest.day.isoformat()}: p50 {latest.p50} ms, p95 {latest.p95} ms. "
-            f"Highest p95: {worst.p95} ms on {worst.day.isoformat()}.")
-    uid = f"mks-rt-{cid}"
-    base = TOP + plot_h + 18
-    return (f'<figure class="mks-chart"><svg viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
-            f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="{uid}-t">Response time of {escape(name)}, daily</title>'
-            f'<desc id="{uid}-d">{escape(desc)}</desc><g class="mks-grid">{grid}'
-            f'<text x="{LEFT}" y="{base}">{first.isoformat()}</text>'
-            f'<text x="{CHART_W - RIGHT}" y="{base}" text-anchor="end">{last.isoformat()}'
-            f'</text></g>{lines("p95")}{lines("p50")}</svg>'
-            '<figcaption><span class="mks-key mks-key-p50" aria-hidden="true"></span>p50 '
-            '(median) <span class="mks-key mks-key-p95" aria-hidden="true"></span>p95, '
-            'milliseconds per UTC day</figcaption></figure>')
+    grid = [(f"{TOP + plot_h * (1 - f):.1f}", f"{TOP + plot_h * (1 - f) + 4:.1f}",
+             round(top * f)) for f in (0, 0.5, 1)]
+    return Chart(cid=cid, first=first, last=last, latest=latency[-1],
+                 worst=max(latency, key=lambda x: (x.p95, x.day)), grid=grid,
+                 series=[("p95", runs("p95")), ("p50", runs("p50"))])
