@@ -28,6 +28,7 @@ from mkdocs.structure.toc import get_toc
 
 from mkstatus.compute.site import Site
 from mkstatus.errors import MkstatusError
+from mkstatus.mkdocs.inline import inline
 from mkstatus.project import Project, load_project
 from mkstatus.render import urls
 from mkstatus.render.generate import generate, head_html
@@ -170,9 +171,11 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
                files: Files) -> jinja2.Environment:
-        """For the theme layer: sidebars shared by many pages are rendered once; the
-        theme's compiled templates are kept for the next build (`mkstatus serve`)."""
+        """For the theme layer: its CSS and script, minified into each page; sidebars
+        shared by many pages are rendered once; the theme's compiled templates are kept
+        for the next build (`mkstatus serve`)."""
         env.bytecode_cache = BYTECODE
+        env.globals["mkstatus_inline"] = inline
         env.globals["mkstatus_nav_key"] = nav_key
         env.globals["mkstatus_blocks"] = {}
         return env
