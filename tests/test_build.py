@@ -158,3 +158,76 @@ def test_killed_build_leaves_the_published_site_and_is_swept(tmp_path: Path) -> 
     mkstatus("build", "--now", "2026-11-22T22:00Z", cwd=root, check=True)
     assert not list(root.glob(".mkstatus-*-site-*"))
     assert (root / "site" / "incidents" / "2026-10-01-extra-299" / "index.html").is_file()
+
+
+def test_published_tree_has_the_umask_modes(tmp_path: Path) -> None:
+    """Issue 14: `site/` was published 0700 (mkdtemp's mode), so a web server running as
+    another user got 403; `mkdocs build` gives the umask's modes, and so must we."""
+    import stat
+
+    root = copy_demo(tmp_path / "demo")
+    saved = os.umask(0o022)  # the child inherits it
+    try:
+        mkstatus("build", "--now", "2026-11-22T21:00Z", cwd=root, check=True)
+        mkstatus("build", "--now", "2026-11-22T22:00Z", cwd=root, check=True)  # a swap too
+    finally:
+        os.umask(saved)
+    site = root / "site"
+    modes = {p: stat.S_IMODE(p.stat().st_mode) for p in [site, *site.rglob("*")]}
+    assert modes[site] == 0o755
+    assert {m for p, m in modes.items() if p.is_dir()} == {0o755}
+    assert {m for p, m in modes.items() if p.is_file()} == {0o644}
+
+
+# Run the CLI with renameat2 missing, as on macOS (an audit hook makes ctypes' lookup of
+# it fail), and, with KILL_BETWEEN_RENAMES set, SIGKILL itself at the second rename of the
+# two-rename swap: the exact moment where `site/` does not exist.
+FALLBACK_CLI = """
+import os, signal, sys
+def hook(event, args):
+    if event == "ctypes.dlsym" and args[1] == "renameat2":
+        raise AttributeError("renameat2")
+    if (event == "os.rename" and os.environ.get("KILL_BETWEEN_RENAMES")
+            and ".mkstatus-build-" in str(args[0]) and str(args[1]).endswith("/site")):
+        os.kill(os.getpid(), signal.SIGKILL)
+sys.addaudithook(hook)
+from mkstatus.cli.main import main
+main()
+"""
+
+
+def _fallback_build(root: Path, now: str, kill: bool) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH",
+                                                             "MKSTATUS_NOW")}
+    env.update({"NO_MKDOCS_2_WARNING": "1", **({"KILL_BETWEEN_RENAMES": "1"} if kill else {})})
+    return subprocess.run([sys.executable, "-c", FALLBACK_CLI, "build", "--now", now],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_kill_between_the_fallback_swaps_renames_keeps_the_old_site(tmp_path: Path) -> None:
+    """Issue 14: without renameat2(RENAME_EXCHANGE) the swap is two renames; a kill
+    between them left no `site/`, and the next build's sweep deleted the complete old
+    copy. The next build, even one that fails, now renames it back first."""
+    root = copy_demo(tmp_path / "demo")
+    assert _fallback_build(root, "2026-11-22T21:00Z", kill=False).returncode == 0
+    assert _fallback_build(root, "2026-11-22T21:30Z", kill=False).returncode == 0  # swaps
+    assert not list(root.glob(".mkstatus-*-site-*"))
+    before = _tree_digest(root / "site")
+    killed = _fallback_build(root, "2026-11-22T22:00Z", kill=True)
+    assert killed.returncode == -9, killed.stderr
+    assert not (root / "site").exists()  # the window the issue describes
+    (old,) = root.glob(".mkstatus-old-site-*")
+    assert _tree_digest(old) == before
+    # The next build fails validation, and still the old site comes back first.
+    incident = root / "incidents" / "2026-11-22-email-delivery-delays.md"
+    text = incident.read_text()
+    incident.write_text(text.replace("impact: minor", "impact: enormous"))
+    failed = mkstatus("build", "--now", "2026-11-22T22:00Z", cwd=root)
+    assert failed.returncode == 1 and "impact" in failed.stderr
+    assert _tree_digest(root / "site") == before
+    assert not list(root.glob(".mkstatus-old-site-*"))
+    incident.write_text(text)
+    assert _fallback_build(root, "2026-11-22T22:00Z", kill=False).returncode == 0
+    assert _tree_digest(root / "site") != before
+    assert not list(root.glob(".mkstatus-*-site-*"))
+

@@ -3,6 +3,8 @@
 This is adapter code (it may import MkDocs; the core may not). `run_build` validates
 first, builds into a temporary folder beside the target, and swaps it in with one atomic
 rename, so a failed, invalid or interrupted build leaves the published site byte-identical.
+Where the atomic exchange is missing, the swap is two renames, and a kill between them is
+repaired by the next build (`recover`); guide/deploying.md says what each platform gets.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -78,23 +80,38 @@ def load(config_file: Path, now: datetime) -> Site:
 
 def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
               strict: bool) -> Path:
+    """Validate, build into a folder beside the target, swap it in: a failure of any kind
+    leaves the published site as it was."""
     now = build_now(now_option)
     config = mkdocs_config(config_file)
+    target = (site_dir or Path(config.site_dir)).resolve()
+    recover(target)  # even when this build fails: a kill must not cost the old site
     site = load_project(project_of(config), now)  # validate before touching anything
     if strict and site.warnings:
         raise ValidationError(list(site.warnings))
-    target = (site_dir or Path(config.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(target), _frozen_clock(now, now_option):
         _sweep(target)
-        staging = Path(tempfile.mkdtemp(prefix=TMP_PREFIX + target.name + "-",
-                                        dir=target.parent))
+        staging = staging_dir(target)
         try:
             _mkdocs_build(config, staging, site, strict)
             swap_in(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def staging_dir(target: Path) -> Path:
+    """A new folder beside ``target`` made with the umask's modes, as ``mkdocs build``
+    makes ``site/`` (``mkdtemp`` would make it 0700: a web server running as another user
+    would get 403 for the whole published site)."""
+    while True:
+        path = target.parent / f"{TMP_PREFIX}{target.name}-{secrets.token_hex(6)}"
+        try:
+            path.mkdir(0o777)
+        except FileExistsError:
+            continue
+        return path
 
 
 def _mkdocs_build(config: Any, staging: Path, site: Site, strict: bool) -> None:
@@ -134,15 +151,38 @@ def _frozen_clock(now: datetime, option: str | None) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def _old_copies(target: Path) -> list[Path]:
+    return sorted(target.parent.glob(f"{OLD_PREFIX}{target.name}-*"))
+
+
+def recover(target: Path) -> None:
+    """Where the two-rename swap was killed between its renames, ``target`` is missing and
+    the complete old site waits as ``.mkstatus-old-<name>-<pid>``: rename it back (under
+    the build lock: another build may be between its renames right now)."""
+    if target.exists() or not target.parent.is_dir() or not _old_copies(target):
+        return
+    with _build_lock(target):
+        olds = _old_copies(target)
+        if not target.exists() and olds:
+            newest = max(olds, key=lambda p: p.stat().st_ctime)
+            os.rename(newest, target)
+
+
 def _sweep(target: Path) -> None:
-    """Remove what a killed build left behind (we hold the build lock)."""
-    for prefix in (TMP_PREFIX, OLD_PREFIX):
+    """Remove what a killed build left behind (we hold the build lock). Old copies are
+    only removed while the published site exists (see ``recover``)."""
+    prefixes = (TMP_PREFIX, OLD_PREFIX) if target.exists() else (TMP_PREFIX,)
+    for prefix in prefixes:
         for leftover in target.parent.glob(f"{prefix}{target.name}-*"):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Publish `staging` at `target` in one step; the old site is removed afterwards."""
+    """Publish `staging` at `target` in one step; the old site is removed afterwards.
+
+    Where ``renameat2(RENAME_EXCHANGE)`` is missing or refused (macOS, some filesystems),
+    two renames: between them ``target`` does not exist for an instant; a kill there
+    leaves the old site complete beside it, for ``recover``."""
     if not target.exists():
         os.rename(staging, target)
         return
@@ -151,7 +191,11 @@ def swap_in(staging: Path, target: Path) -> None:
         return
     old = target.parent / f"{OLD_PREFIX}{target.name}-{os.getpid()}"
     os.rename(target, old)
-    os.rename(staging, target)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        os.rename(old, target)  # the published site goes back where it was
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
