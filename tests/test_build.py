@@ -231,3 +231,18 @@ def test_kill_between_the_fallback_swaps_renames_keeps_the_old_site(tmp_path: Pa
     assert _tree_digest(root / "site") != before
     assert not list(root.glob(".mkstatus-*-site-*"))
 
+
+def test_build_prints_warnings_as_check_does(tmp_path: Path) -> None:
+    """Issue 13: `build` printed warnings without the `warning:` prefix `check` uses."""
+    root = copy_demo(tmp_path / "demo")
+    incident = root / "incidents" / "2026-11-22-email-delivery-delays.md"
+    text = incident.read_text()
+    heading = next(line for line in text.splitlines() if line.startswith("## 2026-"))
+    incident.write_text(text.replace(heading, "## 2026-11-23 09:00 Z — Monitoring\n"
+                                              "Held back until then.\n\n" + heading, 1))
+    check = mkstatus("check", "--now", "2026-11-22T21:00Z", cwd=root)
+    warnings = [line for line in check.stdout.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "2026-11-22-email-delivery-delays.md:" in warnings[0]
+    build = mkstatus("build", "--now", "2026-11-22T21:00Z", cwd=root, check=True)
+    assert build.stderr.splitlines() == warnings
+    assert build.stdout == f"Built {root / 'site'}\n"

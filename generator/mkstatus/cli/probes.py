@@ -47,8 +47,9 @@ def probe(config_file: Path, region: str) -> None:
     """Run every configured probe once, concurrently, and append one sample per probe.
 
     Exit status is 0 whenever the probes ran, whatever they found; it is 1 for
-    configuration errors (such as an unset ${VAR} in a probe) and internal errors.
-    Progress goes to stderr, the summary table to stdout.
+    configuration errors (such as an unset ${VAR} in a probe), samples that cannot be
+    written (a full disk, a read-only tree: one line naming the path) and internal
+    errors. Progress goes to stderr, the summary table to stdout.
     """
     with _secrets_scrubbed():
         _probe(config_file, region)
@@ -71,7 +72,7 @@ def _secrets_scrubbed() -> Iterator[None]:
 
 
 def _probe(config_file: Path, region: str) -> None:
-    from mkstatus.errors import ConfigError
+    from mkstatus.errors import ConfigError, MkstatusError
     from mkstatus.probes.run import run_probes, scrub_known
     from mkstatus.project import load_config
     from mkstatus.samples.store import REGION_RE, append_samples
@@ -89,7 +90,12 @@ def _probe(config_file: Path, region: str) -> None:
                          now=lambda: datetime.now(UTC), on_result=progress)
     progress.done()
     click.echo(scrub_known(summary_table(samples)))
-    append_samples(project.samples_dir, samples)
+    try:
+        append_samples(project.samples_dir, samples)
+    except OSError as exc:  # a full disk, a read-only tree, a file where a folder should be
+        where = exc.filename or project.samples_dir
+        raise MkstatusError(f"{where}: cannot record this run's samples: "
+                            f"{exc.strerror or exc}") from None
     failed = sum(1 for s in samples if s.outcome.failed)
     click.echo(f"{len(samples)} sample(s) appended to {project.samples_dir} (region "
                f"{region}); {failed} failed.", err=True)

@@ -16,6 +16,7 @@ import logging
 import os
 import secrets
 import shutil
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -80,25 +81,38 @@ def load(config_file: Path, now: datetime) -> Site:
 
 def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
               strict: bool) -> Path:
-    """Validate, build into a folder beside the target, swap it in: a failure of any kind
-    leaves the published site as it was."""
+    """Validate, build into a folder beside the target, swap it in; warnings go to stderr
+    as ``warning: ...``. A failure of any kind leaves the published site as it was."""
     now = build_now(now_option)
     config = mkdocs_config(config_file)
     target = (site_dir or Path(config.site_dir)).resolve()
-    recover(target)  # even when this build fails: a kill must not cost the old site
+    with _disk_errors(target):
+        recover(target)  # even when this build fails: a kill must not cost the old site
     site = load_project(project_of(config), now)  # validate before touching anything
     if strict and site.warnings:
         raise ValidationError(list(site.warnings))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _build_lock(target), _frozen_clock(now, now_option):
-        _sweep(target)
-        staging = staging_dir(target)
-        try:
-            _mkdocs_build(config, staging, site, strict)
-            swap_in(staging, target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    with _disk_errors(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _build_lock(target), _frozen_clock(now, now_option):
+            _sweep(target)
+            staging = staging_dir(target)
+            try:
+                _mkdocs_build(config, staging, site, strict)
+                swap_in(staging, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+@contextlib.contextmanager
+def _disk_errors(target: Path) -> Iterator[None]:
+    """A full disk, a read-only tree or a file in the way: one line naming the path."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename2 or exc.filename or target
+        raise BuildError(f"{target}: build failed, the published site is unchanged: cannot "
+                         f"write {where}: {exc.strerror or exc}") from None
 
 
 def staging_dir(target: Path) -> Path:
@@ -115,17 +129,72 @@ def staging_dir(target: Path) -> Path:
 
 
 def _mkdocs_build(config: Any, staging: Path, site: Site, strict: bool) -> None:
-    """MkDocs builds into the staging folder, reusing the config and site already loaded."""
+    """MkDocs builds into the staging folder, reusing the config and site already loaded;
+    its warnings are printed as they come, its errors only if they explain the failure."""
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+    from mkdocs.exceptions import Abort, MkDocsException
 
     config["site_dir"], config["strict"] = str(staging), strict
     plugin = config.plugins["mkstatus"]
     plugin.now, plugin.preloaded = site.now, site
+    with console_log(held_errors=True) as console:
+        try:
+            build(config)
+        except MkDocsException as exc:
+            errors = console.held()
+            why = "" if errors and isinstance(exc, Abort) else f": {exc}"
+            raise BuildError("\n".join([*errors, f"build failed, the published site is "
+                                                   f"unchanged{why}"])) from None
+        console.release()
+
+
+class Console(logging.StreamHandler):  # type: ignore[type-arg]
+    """MkDocs' log lines as the CLI prints its own: warnings as ``warning: ...`` (as
+    `mkstatus check` prints them), other lines as they are. Errors may be held back until
+    the caller knows whether they explain a failure (a full disk reported once, not twice)."""
+
+    PREFIX = {logging.WARNING: "warning: ", logging.ERROR: "error: ", logging.CRITICAL: "error: "}
+
+    def __init__(self, level: int, held_errors: bool) -> None:
+        super().__init__(sys.stderr)
+        self.setLevel(level)
+        self.holding = held_errors
+        self._held: list[logging.LogRecord] = []
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.PREFIX.get(record.levelno, "") + record.getMessage()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.holding and record.levelno >= logging.ERROR:
+            self._held.append(record)
+        else:
+            super().emit(record)
+
+    def held(self) -> list[str]:
+        """The held error messages, dropped from the handler (the caller reports them)."""
+        out, self._held = [r.getMessage() for r in self._held], []
+        return out
+
+    def release(self) -> None:
+        """Print what was held after all."""
+        for record in self._held:
+            super().emit(record)
+        self._held = []
+
+
+@contextlib.contextmanager
+def console_log(level: int = logging.WARNING, held_errors: bool = False) -> Iterator[Console]:
+    """MkDocs' (and the plugin's) log lines on stderr while the block runs."""
+    logger = logging.getLogger("mkdocs")
+    handler = Console(level, held_errors)
+    saved = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(min(level, logger.getEffectiveLevel()))
     try:
-        build(config)
-    except MkDocsException as exc:
-        raise BuildError(f"build failed, the published site is unchanged: {exc}") from None
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(saved)
 
 
 @contextlib.contextmanager
