@@ -109,3 +109,15 @@ def test_requirements_text() -> None:
     text = requirements_text(describe(DIST, None), ["click==8.1.7"])
     assert text.splitlines()[-2:] == [f"mkstatus=={VERSION}", "click==8.1.7"]
     assert "# This mkstatus came from a package index.\n" in text
+
+
+def test_pyproject_edited_but_not_reinstalled_is_a_warning(tmp_path: Path) -> None:
+    declared = [str(r) for r in DIST.requires or [] if "extra" not in r]
+    (tmp_path / "pyproject.toml").write_text(f"[project]\ndependencies = {declared!r}\n")
+    record = {"url": tmp_path.as_uri(), "dir_info": {"editable": True}}
+    assert describe(DIST, record).warning is None
+    (tmp_path / "pyproject.toml").write_text(f"[project]\ndependencies = {declared[1:]!r}\n")
+    assert describe(DIST, record).warning == (
+        f"{tmp_path}/pyproject.toml lists other dependencies than the installed mkstatus "
+        f"metadata the wheel carries: reinstall it (pip install -e {tmp_path}), then run "
+        "`mkstatus init --requirements-only`")

@@ -90,6 +90,7 @@ def test_the_wheel_in_a_fresh_virtualenv_runs_init_check_and_build(dist: Path,
     if source.wheel is not None:
         packed = tmp_path / WHEEL
         packed.write_bytes(source.wheel)
-        run(bin_dir / "pip", "install", "-q", "--no-deps", "--force-reinstall", packed)
+        run(bin_dir / "pip", "uninstall", "-q", "-y", "mkstatus")
+        run(bin_dir / "pip", "install", "-q", packed, timeout=600)
         run(bin_dir / "pip", "check")
         run(bin_dir / "mkstatus", "build", "--strict", cwd=site)

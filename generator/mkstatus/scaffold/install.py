@@ -24,6 +24,7 @@ import base64
 import hashlib
 import io
 import json
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -122,7 +123,24 @@ def _local_wheel(dist: metadata.Distribution, url: str, editable: bool | None) -
     return InstallSource("wheel", f"./{WHEEL_DIR}/{name}",
                          f"mkstatus {version} came from {source}: requirements.txt installs "
                          f"{WHEEL_DIR}/{name}, {how}; commit it with the site",
-                         wheel_name=name, wheel=data)
+                         wheel_name=name, wheel=data, warning=_stale(dist, source))
+
+
+def _stale(dist: metadata.Distribution, source: Path) -> str | None:
+    """A warning when the source's pyproject.toml lists other dependencies than the
+    installed metadata the wheel is packed with (pyproject edited, not reinstalled)."""
+    try:
+        project = tomllib.loads((source / "pyproject.toml").read_text("utf-8"))["project"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return None
+    declared = {str(Requirement(line)) for line in project.get("dependencies", [])}
+    installed = {str(req) for req in map(Requirement, dist.requires or [])
+                 if req.marker is None or "extra" not in str(req.marker)}
+    if declared == installed:
+        return None
+    return (f"{source}/pyproject.toml lists other dependencies than the installed mkstatus "
+            f"metadata the wheel carries: reinstall it (pip install -e {source}), then run "
+            "`mkstatus init --requirements-only`")
 
 
 def _path(url: str) -> Path:
