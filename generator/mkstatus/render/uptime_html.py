@@ -86,18 +86,35 @@ def probe_note(verdict: ProbeVerdict, in_maintenance: bool) -> str:
     return ""
 
 
-def overall(figures: ComponentUptime) -> float | None:
-    """The uptime over as many days as there are bars (else the longest window)."""
-    return dict(figures.windows).get(f"{len(figures.days)} days", figures.windows[-1][1])
+@dataclass(frozen=True, slots=True)
+class Bars:
+    """What the daily bars show: per day, its class (colour and height) and its title."""
+
+    days: list[tuple[str, str]]
+    total: str  # the uptime over as many days as there are bars (else the longest window)
+    trouble: int  # days with incidents or detected problems
+    grey: int  # days without data
+
+    @classmethod
+    def of(cls, figures: ComponentUptime) -> Bars:
+        days = figures.days
+        total = dict(figures.windows).get(f"{len(days)} days", figures.windows[-1][1])
+        return cls(days=[(BAR_CLASS[d.worst if d.percent is not None else None], _title(d))
+                         for d in days],
+                   total=uptime_text(total), trouble=sum(1 for d in days if d.notes),
+                   grey=sum(1 for d in days if d.percent is None))
 
 
-def bar_class(d: DayUptime) -> str:
-    return BAR_CLASS[d.worst if d.percent is not None else None]
+def _title(d: DayUptime) -> str:
+    text = f"{d.day.isoformat()}: {fmt_pct(d.percent)}"
+    return text + (" — " + "; ".join(d.notes) if d.notes else "")
 
 
-def troubled(d: DayUptime) -> bool:
-    """A day listed in the table: incidents, detected problems or any downtime."""
-    return bool(d.notes) or (d.percent is not None and d.percent < 100)
+def troubled(days: Sequence[DayUptime]) -> list[DayUptime]:
+    """The days listed in the table, newest first: incidents, detected problems or any
+    downtime."""
+    return [d for d in reversed(days)
+            if d.notes or (d.percent is not None and d.percent < 100)]
 
 
 def _environment() -> Environment:
@@ -106,25 +123,29 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("mkstatus.render", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       bytecode_cache=BYTECODE)
-    env.filters.update(pct=fmt_pct, uptime=uptime_text, bar_class=bar_class, overall=overall)
-    env.tests["troubled"] = troubled
+    env.filters["pct"] = fmt_pct
     env.globals["LEGEND"] = LEGEND
     return env
 
 
 @functools.cache
-def macros() -> Any:
+def _macros() -> Any:
     """The template's macros, loaded on first use (not when the module is imported)."""
     return _environment().get_template("uptime.html.j2").module
 
 
+def render(macro: str, *args: Any) -> Markup:
+    """Call one macro of ``templates/uptime.html.j2``."""
+    return Markup(getattr(_macros(), macro)(*args))
+
+
 def bars_html(name: str, figures: ComponentUptime, *, compact: bool) -> Markup:
     """One bar per day with a per-day title, and a one-line text summary for everyone."""
-    return macros().bars(name, figures, compact)  # type: ignore[no-any-return]  # a macro
+    return render("bars", name, Bars.of(figures), compact)
 
 
 def legend_html() -> Markup:
-    return macros().legend()  # type: ignore[no-any-return]  # a macro
+    return render("legend")
 
 
 def component_html(site: Site, cid: str, name: str, figures: ComponentUptime,
@@ -136,7 +157,8 @@ def component_html(site: Site, cid: str, name: str, figures: ComponentUptime,
                 "days": max(0, (cert_expiry - site.now) // timedelta(days=1))}
     chart = chart_geometry(cid, figures.latency, figures.days[0].day,
                            figures.days[-1].day) if figures.latency else None
-    return macros().component(name, figures, cert, chart)  # type: ignore[no-any-return]
+    return render("component", name, figures, Bars.of(figures), troubled(figures.days),
+                  cert, chart)
 
 
 def _nice_ceiling(value: int) -> int:
@@ -147,7 +169,7 @@ def _nice_ceiling(value: int) -> int:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
 
 
-Point = tuple[str, str]
+Point = str  # "x,y", as SVG's points attribute lists them
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +197,8 @@ def chart_geometry(cid: str, latency: Sequence[LatencyDay], first: date, last: d
     plot_w, plot_h = CHART_W - LEFT - RIGHT, CHART_H - TOP - BOTTOM
 
     def xy(day: date, ms: int) -> Point:
-        return (f"{LEFT + plot_w * (day - first).days / span:.1f}",
-                f"{TOP + plot_h * (1 - ms / top):.1f}")
+        x, y = LEFT + plot_w * (day - first).days / span, TOP + plot_h * (1 - ms / top)
+        return f"{x:.1f},{y:.1f}"
 
     def runs(attr: str) -> list[list[Point]]:
         out: list[list[Point]] = []
