@@ -56,7 +56,7 @@ def build(config_file: Path, now: str | None, site_dir: Path | None, strict: boo
 @user_errors
 def serve(config_file: Path, now: str | None, dev_addr: str) -> None:
     """Preview the site, rebuilding when incidents, samples or mkdocs.yml change."""
-    from mkstatus.mkdocs.build import run_serve
+    from mkstatus.mkdocs.serve import run_serve
 
     run_serve(config_file, now, dev_addr)
 

@@ -26,7 +26,7 @@ from mkstatus.compute.site import Site
 from mkstatus.errors import BuildError, ConfigError, ValidationError
 from mkstatus.locking import lock
 from mkstatus.project import Project, load_project
-from mkstatus.times import TimeError, iso_utc, resolve_now
+from mkstatus.times import TimeError, resolve_now
 
 TMP_PREFIX = ".mkstatus-build-"
 OLD_PREFIX = ".mkstatus-old-"
@@ -97,7 +97,7 @@ def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
             _sweep(target)
             staging = staging_dir(target)
             try:
-                _mkdocs_build(config, staging, site, strict)
+                mkdocs_build(config, staging, site, strict=strict)
                 swap_in(staging, target)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -128,9 +128,11 @@ def staging_dir(target: Path) -> Path:
         return path
 
 
-def _mkdocs_build(config: Any, staging: Path, site: Site, strict: bool) -> None:
+def mkdocs_build(config: Any, staging: Path, site: Site, *, strict: bool = False,
+                 serve_url: str | None = None, unchanged: str = "the published site") -> None:
     """MkDocs builds into the staging folder, reusing the config and site already loaded;
-    its warnings are printed as they come, its errors only if they explain the failure."""
+    its warnings are printed as they come, its errors only if they explain the failure.
+    ``serve_url`` makes it a preview build, as in ``mkdocs serve``."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -139,11 +141,11 @@ def _mkdocs_build(config: Any, staging: Path, site: Site, strict: bool) -> None:
     plugin.now, plugin.preloaded = site.now, site
     with console_log(held_errors=True) as console:
         try:
-            build(config)
+            build(config, serve_url=serve_url)
         except MkDocsException as exc:
             errors = console.held()
             why = "" if errors and isinstance(exc, Abort) else f": {exc}"
-            raise BuildError("\n".join([*errors, f"build failed, the published site is "
+            raise BuildError("\n".join([*errors, f"build failed, {unchanged} is "
                                                    f"unchanged{why}"])) from None
         console.release()
 
@@ -184,8 +186,18 @@ class Console(logging.StreamHandler):  # type: ignore[type-arg]
 
 @contextlib.contextmanager
 def console_log(level: int = logging.WARNING, held_errors: bool = False) -> Iterator[Console]:
-    """MkDocs' (and the plugin's) log lines on stderr while the block runs."""
+    """MkDocs' (and the plugin's) log lines on stderr while the block runs; inside another
+    such block (a build inside `serve`), its handler, holding errors if asked to."""
     logger = logging.getLogger("mkdocs")
+    outer = next((h for h in logger.handlers if isinstance(h, Console)), None)
+    if outer is not None:
+        holding, outer.holding = outer.holding, held_errors or outer.holding
+        try:
+            yield outer
+        finally:
+            outer.holding = holding
+            outer.held()  # what was held and not reported is dropped, as below
+        return
     handler = Console(level, held_errors)
     saved = logger.level
     logger.addHandler(handler)
@@ -280,12 +292,3 @@ def _exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return bool(result == 0)
-
-
-def run_serve(config_file: Path, now_option: str | None, dev_addr: str) -> None:
-    from mkdocs.commands.serve import serve
-
-    if now_option:
-        os.environ["MKSTATUS_NOW"] = iso_utc(build_now(now_option))
-    load(config_file, build_now(now_option))  # refuse to start on invalid input
-    serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

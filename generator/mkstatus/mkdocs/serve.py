@@ -1,0 +1,175 @@
+"""`mkstatus serve`: MkDocs' live-reload server over rebuilds that never break the preview.
+
+`mkdocs serve` rebuilds into the folder it serves. A rebuild that fails (an incident file
+saved half-edited) leaves that folder emptied and every browser request waiting for a
+build that never completes: MkDocs holds requests until the rebuild it started is shown.
+Here each rebuild validates first and builds into a staging folder that replaces the
+served one only when complete (the swap of `mkstatus build`). A failed rebuild prints its
+errors, keeps serving the last good site with the errors at the top of every page, and
+lets the waiting requests go; saving the fixed file rebuilds and clears them.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import logging
+import os
+import re
+import shutil
+import socket
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from mkdocs.livereload import LiveReloadServer
+
+from mkstatus.errors import ConfigError, MkstatusError
+from mkstatus.mkdocs.build import (
+    build_now,
+    console_log,
+    mkdocs_build,
+    mkdocs_config,
+    project_of,
+    staging_dir,
+    swap_in,
+)
+from mkstatus.project import load_project
+from mkstatus.times import iso_utc
+
+log = logging.getLogger("mkdocs.mkstatus.serve")
+
+ERROR_BOX = (
+    '<div role="alert" style="position:relative;z-index:10;margin:0;padding:.8em 1.2em;'
+    'background:#b71c1c;color:#fff;font:14px/1.4 system-ui,sans-serif">'
+    "<strong>mkstatus serve: this preview shows the last good build.</strong> "
+    "Fix these problems and save; the page reloads by itself."
+    '<pre style="margin:.5em 0 0;white-space:pre-wrap;color:#fff;background:none">'
+    "{errors}</pre></div>")
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server that shows the last rebuild's errors on every page."""
+
+    errors: str | None = None
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        content = super()._inject_js_into_html(content, epoch)
+        errors = self.errors
+        if errors is None:
+            return content
+        body = re.search(rb"<body[^>]*>", content)
+        at = body.end() if body else 0
+        box = ERROR_BOX.format(errors=html.escape(errors)).encode()
+        return content[:at] + box + content[at:]
+
+
+def run_serve(config_file: Path, now_option: str | None, dev_addr: str) -> None:
+    """Serve a preview of the site on ``dev_addr`` until interrupted."""
+    if now_option:
+        os.environ["MKSTATUS_NOW"] = iso_utc(build_now(now_option))
+    config = mkdocs_config(config_file, dev_addr=dev_addr)
+    host, port = config.dev_addr.host, config.dev_addr.port
+    check_address(host, port)  # before the first build: say it now, not after it
+    mount_path = urlsplit(config.site_url or "/").path
+    serve_url = f"http://{host}:{port}{('/' + mount_path.lstrip('/')).rstrip('/')}/"
+    with console_log(logging.INFO):
+        _serve(config_file, config, dev_addr, serve_url, mount_path)
+
+
+def _serve(config_file: Path, config: Any, dev_addr: str, serve_url: str,
+           mount_path: str) -> None:
+    host, port = config.dev_addr.host, config.dev_addr.port
+    folder = Path(tempfile.mkdtemp(prefix="mkstatus-serve-"))
+    served = folder / "site"
+    server = PreviewServer(builder=lambda: None, host=host, port=port, root=str(served),
+                           mount_path=mount_path)
+    server.builder = _rebuilder(server, config_file, dev_addr, serve_url, served)
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        _build(config, serve_url, served)  # invalid input at the start: refuse to start
+        server.watch(config.docs_dir)
+        server.watch(str(config_file))
+        server = config.plugins.on_serve(server, config=config, builder=server.builder)
+        for item in config.watch:
+            server.watch(item)
+        try:
+            server.serve()
+        except OSError as exc:  # lost the port since check_address (a race)
+            raise _address_error(host, port, exc) from None
+        except KeyboardInterrupt:
+            log.info("Shutting down...")
+        finally:
+            server.shutdown()
+    finally:
+        config.plugins.on_shutdown()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _build(config: Any, serve_url: str, served: Path) -> None:
+    """Validate and build into a staging folder, then swap it in for the served one."""
+    now = build_now(None)  # MKSTATUS_NOW (from --now) or the clock: serve follows time
+    config.site_url = serve_url  # links and feeds point at the preview, as in mkdocs serve
+    site = load_project(project_of(config), now)
+    staging = staging_dir(served)
+    try:
+        mkdocs_build(config, staging, site, serve_url=serve_url, unchanged="the preview")
+        swap_in(staging, served)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _rebuilder(server: PreviewServer, config_file: Path, dev_addr: str, serve_url: str,
+               served: Path) -> Callable[[], None]:
+    """The server's builder: never raises, since MkDocs' server would then keep every
+    browser request waiting for a build that never completes."""
+
+    def rebuild() -> None:
+        log.info("Building the preview...")
+        try:
+            config = mkdocs_config(config_file, dev_addr=dev_addr)
+            _build(config, serve_url, served)
+        except MkstatusError as exc:
+            _failed(server, str(exc))
+        except OSError as exc:
+            _failed(server, f"{exc.filename or served}: {exc.strerror or exc}")
+        except Exception:  # a bug: keep its traceback, and keep the preview serving
+            _failed(server, "internal error (a bug):\n" + traceback.format_exc())
+        else:
+            if server.errors is not None:
+                log.info("The problems are fixed; the preview is current again.")
+            server.errors = None
+
+    return rebuild
+
+
+def _failed(server: PreviewServer, errors: str) -> None:
+    server.errors = errors
+    for line in errors.splitlines():
+        log.error(line)
+    log.info("The preview keeps showing the last good build until the files are fixed.")
+
+
+def check_address(host: str, port: int) -> None:
+    """Bind ``host:port`` for an instant, as the server will, so that a busy port is one
+    line naming it and ``--dev-addr``, not a traceback after the first build."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise _address_error(host, port, exc) from None
+
+
+def _address_error(host: str, port: int, exc: OSError) -> ConfigError:
+    where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        why = f"port {port} is already in use (another `mkstatus serve`?)"
+    else:
+        why = f"cannot listen on {where}: {exc.strerror or exc}"
+    return ConfigError(f"--dev-addr {where}: {why}; stop the other server or choose another "
+                       f"address with --dev-addr IP:PORT")
