@@ -18,7 +18,8 @@ from mkstatus.render.generate import generate
 from mkstatus.times import resolve_now
 
 SCENARIOS = Path(__file__).parent / "scenarios"
-VERBATIM = {urls.CSS}  # the package's own files, copied as they are: no golden copy of them
+# The package's own files, copied as they are: no golden copy of them.
+VERBATIM = {urls.CSS, urls.UPTIME_SCHEMA}
 
 
 def outputs(scenario: Path) -> dict[str, bytes]:

@@ -190,21 +190,23 @@ def test_sample_outside_its_day_file_falls_back_to_the_reference(tmp_path: Path)
 
 
 def _old_load_probe_data(project: Project, config: SiteConfig, now: datetime):  # noqa: ANN202
-    """``project.load_probe_data`` before the fast path, kept as the reference."""
-    since = now - timedelta(days=config.history_days + 2)
+    """``project.load_probe_data`` before the fast path, kept as the reference: every
+    sample (uptime reports go back as far as the data does), and the raw samples of the
+    last 49 hours as they are."""
     gap = max_gap_for(config)
     warn = logging.getLogger("mkstatus.samples.store").warning
-    raw = [s for s in load_samples(project.samples_dir, since=since, warn=warn) if s.time <= now]
-    day = since.astimezone(UTC).date()
-    aggs = [a for a in load_aggregates(project.samples_dir, since=day, warn=warn)
+    raw = [s for s in load_samples(project.samples_dir, since=None, warn=warn) if s.time <= now]
+    aggs = [a for a in load_aggregates(project.samples_dir, since=None, warn=warn)
             if a.day <= now.astimezone(UTC).date()]
     runs = merge_runs([r for a in aggs for r in a.runs] + sample_runs(raw, max_gap=gap),
                       max_gap=gap)
     history = probe_history(config, runs, now)
     inputs = {"probe_timelines": {cid: h.timeline for cid, h in history.items()},
               "latency": daily_latency(raw, aggs)}
+    recent = tuple(s for s in raw if s.time >= now - timedelta(hours=49))
     return ({cid: h.verdict for cid, h in history.items()},
-            {"uptime_inputs": inputs, "cert_expiry": cert_warnings(config, raw, now)})
+            {"uptime_inputs": inputs, "cert_expiry": cert_warnings(config, raw, now),
+             "recent_samples": recent})
 
 
 @pytest.mark.parametrize("now", [START + timedelta(days=3, hours=20, minutes=1),

@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from mkstatus.errors import Problem
 from mkstatus.incidents import strictyaml as sy
 from mkstatus.incidents.parse import COMPONENT_ID_RE
-from mkstatus.model import Component, SiteConfig
+from mkstatus.model import SLO_PERIODS, Component, SiteConfig, Slo
 from mkstatus.probes.config import parse_probe
 from mkstatus.text import did_you_mean
 from mkstatus.times import TimeError, load_zone
@@ -23,7 +23,7 @@ from mkstatus.times import TimeError, load_zone
 PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
                "incidents_dir", "samples_dir")
 RESERVED_IDS = ("status",)
-COMPONENT_KEYS = ("id", "name", "group", "description", "probe")
+COMPONENT_KEYS = ("id", "name", "group", "description", "probe", "slo")
 KeyPath = tuple[str | int, ...]
 
 
@@ -149,10 +149,34 @@ def _components(raw: object, error: Any) -> list[Component]:
             probe, messages = parse_probe(item["probe"], f"components[{index}].probe")
             for message in messages:
                 error((*where, "probe"), message)
+        slo = None
+        if item.get("slo") is not None:
+            slo, message = parse_slo(item["slo"], f"components[{index}].slo")
+            if message:
+                error((*where, "slo"), message)
         out.append(Component(
             id=cid, name=str(texts["name"] or cid), group=_text_or_none(texts["group"]),
-            description=str(texts["description"] or ""), position=index + 1, probe=probe))
+            description=str(texts["description"] or ""), position=index + 1, probe=probe,
+            slo=slo))
     return out
+
+
+def parse_slo(raw: object, where: str) -> tuple[Slo | None, str]:
+    """`slo: 99.9` or `slo: {target: 99.9, period: quarter}`; the message when wrong."""
+    shape = (f"{where}: expected a percentage such as 99.9, or {{target: 99.9, period: "
+             f"month}} with a period of {', '.join(SLO_PERIODS)}, found {raw!r}")
+    target, period = raw, "month"
+    if isinstance(raw, Mapping):
+        if set(raw) - {"target", "period"} or "target" not in raw:
+            return None, shape
+        target, period = raw["target"], raw.get("period", "month")
+    if isinstance(target, bool) or not isinstance(target, int | float) or isinstance(
+            period, bool) or period not in SLO_PERIODS:
+        return None, shape
+    if not 0 < target < 100:
+        return None, (f"{where}: the target must be above 0 and below 100 (a percentage "
+                      f"of uptime), found {target!r}")
+    return Slo(float(target), str(period)), ""
 
 
 def _text_or_none(value: object) -> str | None:

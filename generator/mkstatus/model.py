@@ -132,6 +132,17 @@ Status = UpdateStatus | MaintenanceStatus
 STATUSES: dict[str, Status] = {s.value: s for s in (*UpdateStatus, *MaintenanceStatus)}
 
 
+SLO_PERIODS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Slo:
+    """A service level objective: the uptime promised per calendar period (site time)."""
+
+    target: float  # percent, above 0 and below 100
+    period: str = "month"  # one of SLO_PERIODS
+
+
 @dataclass(frozen=True, slots=True)
 class Component:
     id: str
@@ -140,6 +151,7 @@ class Component:
     description: str
     position: int
     probe: Any = None  # a probe_config.Probe, or None
+    slo: Slo | None = None
 
 
 @dataclass(frozen=True, slots=True)

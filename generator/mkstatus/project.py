@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mkstatus.compute.latency import HOURS, recent_latency
+from mkstatus.compute.reports import site_reports
 from mkstatus.compute.site import Site, compute
 from mkstatus.compute.status import ProbeVerdict
 from mkstatus.compute.uptime import daily_latency, site_uptime
@@ -23,8 +25,10 @@ from mkstatus.incidents.parse import load_incidents
 from mkstatus.model import SiteConfig
 from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
 from mkstatus.samples.cache import cache_file
-from mkstatus.samples.read import load_aggregates, summarize_samples
+from mkstatus.samples.model import Sample
+from mkstatus.samples.read import load_aggregates, read_file, summarize_samples
 from mkstatus.samples.reduce import merge_runs
+from mkstatus.samples.store import RUNS_SUFFIX, day_files, raw_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,35 +77,57 @@ def load_project(project: Project, now: datetime) -> Site:
     introduction = strip_front_matter(read_text(intro) or "") if intro.is_file() else ""
     verdicts, probe_extras = load_probe_data(project, config, now)
     site = compute(config, incidents, now, introduction=introduction, probes=verdicts)
-    uptime = site_uptime(config, site.views, now, **probe_extras["uptime_inputs"])
-    return replace(site, extras={**site.extras, "uptime": uptime,
+    inputs = probe_extras["uptime_inputs"]
+    uptime = site_uptime(config, site.views, now, **inputs)
+    reports = site_reports(config, site.views, now, probe_timelines=inputs["probe_timelines"])
+    recent = probe_extras["recent_samples"]
+    return replace(site, extras={**site.extras, "uptime": uptime, "reports": reports,
+                                 "recent_samples": recent,
+                                 "latency_24h": recent_latency(recent, now),
                                  "cert_expiry": probe_extras["cert_expiry"]})
 
 
 def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tuple[
         dict[str, ProbeVerdict], dict[str, Any]]:
-    """Read the samples of the last `history_days` (and a margin): verdicts, uptime inputs.
+    """Read every sample: verdicts, uptime inputs, the last two days' raw samples.
 
+    The whole history is read because uptime reports go back as far as the data does.
     Raw samples are read once, straight into what is needed (``samples_fast``): runs
     (status, uptime), per-day latency and the latest certificates; compacted days add their
     aggregates. Day-files read by an earlier build come from the sample cache
     (``samples_cache``) when their bytes are unchanged. Samples after `now` are ignored,
-    so a build with `--now` in the past shows what the page showed then.
+    so a build with `--now` in the past shows what the page showed then. The raw samples
+    of the last ``latency.HOURS`` (for the hourly chart and the latency badge) are read
+    again as samples: that is two or three day-files per region.
     """
-    since = now - timedelta(days=config.history_days + 2)
     gap = max_gap_for(config)
     warn = logging.getLogger("mkstatus.samples.store").warning
-    raw = summarize_samples(project.samples_dir, since=since, until=now, max_gap=gap,
+    raw = summarize_samples(project.samples_dir, since=None, until=now, max_gap=gap,
                             warn=warn, cache=cache_file(project.root))
-    day = since.astimezone(UTC).date()
-    aggs = [a for a in load_aggregates(project.samples_dir, since=day, warn=warn)
+    aggs = [a for a in load_aggregates(project.samples_dir, since=None, warn=warn)
             if a.day <= now.astimezone(UTC).date()]
     runs = merge_runs([r for a in aggs for r in a.runs] + raw.runs, max_gap=gap)
     history = probe_history(config, runs, now)
     inputs = {"probe_timelines": {cid: h.timeline for cid, h in history.items()},
               "latency": daily_latency((), [*aggs, *raw.latency])}
+    recent = recent_samples(project.samples_dir, now - timedelta(hours=HOURS + 1), now)
     return ({cid: h.verdict for cid, h in history.items()},
-            {"uptime_inputs": inputs, "cert_expiry": expiring_certs(config, raw.certs, now)})
+            {"uptime_inputs": inputs, "cert_expiry": expiring_certs(config, raw.certs, now),
+             "recent_samples": tuple(recent)})
+
+
+def recent_samples(root: Path, since: datetime, until: datetime) -> tuple[Sample, ...]:
+    """The raw samples in [since, until], sorted, duplicates dropped (a few day-files;
+    ``summarize_samples`` has already warned about any line it skipped)."""
+    found: dict[tuple[datetime, str, str], Sample] = {}
+    for _, folder in day_files(root, since.astimezone(UTC).date()):
+        for path in raw_files(folder):
+            if (folder / f"{path.stem}{RUNS_SUFFIX}").exists():
+                continue  # compacted: the aggregate counts, not the leftover
+            for s in read_file(path, path.stem, lambda _: None):
+                if since <= s.time <= until:
+                    found.setdefault((s.time, s.component, s.region), s)
+    return tuple(found[k] for k in sorted(found))
 
 
 def strip_front_matter(text: str) -> str:

@@ -68,6 +68,9 @@ class ComponentUptime:
     days: tuple[DayUptime, ...]  # oldest first, the last one is today
     windows: tuple[tuple[str, float | None], ...]
     latency: tuple[LatencyDay, ...] = ()
+    # Per window, the share of it with data (0-1): a percentage of a few covered minutes
+    # must say so (see ``coverage_note``).
+    coverage: tuple[float, ...] = ()
 
 
 def effective_pieces(probe: Sequence[Interval], declared: Sequence[Interval], *,
@@ -117,10 +120,35 @@ def _piece(a: datetime, b: datetime, said: Counter[ComponentStatus],
     return Piece(a, b, max(declared, probe_status), probe_status if seen else None)
 
 
-def percent(pieces: Sequence[Piece], start: datetime, end: datetime) -> float | None:
-    """Weighted uptime over [start, end) in percent; None when nothing was covered."""
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What happened over a stretch of time, in seconds: the figures behind a percentage.
+
+    ``covered`` is the time with data, ``down`` the weighted downtime within it, and
+    ``by_status`` the unweighted time in each status other than operational."""
+
+    covered: float
+    down: float
+    by_status: tuple[tuple[ComponentStatus, float], ...] = ()
+
+    @property
+    def percent(self) -> float | None:
+        """Weighted uptime in percent; None when nothing was covered."""
+        return None if self.covered == 0 else 100.0 * (1 - self.down / self.covered)
+
+    def seconds(self, status: ComponentStatus) -> float:
+        return dict(self.by_status).get(status, 0.0)
+
+
+def tally(pieces: Sequence[Piece], start: datetime, end: datetime) -> Tally:
+    """Covered time, weighted downtime and time per status over [start, end)."""
+    return _tally_from(pieces, bisect_right([p.end for p in pieces], start), start, end)
+
+
+def _tally_from(pieces: Sequence[Piece], first: int, start: datetime, end: datetime
+                ) -> Tally:
     covered = down = 0.0
-    first = max(0, bisect_right([p.end for p in pieces], start))
+    spent: dict[ComponentStatus, float] = {}
     for p in pieces[first:]:
         if p.start >= end:
             break
@@ -128,7 +156,14 @@ def percent(pieces: Sequence[Piece], start: datetime, end: datetime) -> float | 
         if span > 0:
             covered += span
             down += span * WEIGHTS.get(p.status, 0.0)
-    return None if covered == 0 else 100.0 * (1 - down / covered)
+            if p.status is not ComponentStatus.OPERATIONAL:
+                spent[p.status] = spent.get(p.status, 0.0) + span
+    return Tally(covered, down, tuple(sorted(spent.items(), key=lambda kv: -kv[0].rank)))
+
+
+def percent(pieces: Sequence[Piece], start: datetime, end: datetime) -> float | None:
+    """Weighted uptime over [start, end) in percent; None when nothing was covered."""
+    return tally(pieces, start, end).percent
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -154,8 +189,10 @@ def component_uptime(probe: Sequence[Interval], declared: Sequence[tuple[datetim
         lo, hi = day_bounds(day, zone)
         hi = min(hi, now)
         out.append(_day(day, pieces, declared, lo, hi))
-    windows = tuple((label, percent(pieces, now - span, now)) for label, span in WINDOWS)
-    return ComponentUptime(tuple(out), windows)
+    tallies = [(label, span, tally(pieces, now - span, now)) for label, span in WINDOWS]
+    windows = tuple((label, t.percent) for label, _, t in tallies)
+    coverage = tuple(t.covered / span.total_seconds() for _, span, t in tallies)
+    return ComponentUptime(tuple(out), windows, coverage=coverage)
 
 
 def _day(day: date, pieces: Sequence[Piece], declared: Sequence[tuple[datetime, datetime,
@@ -174,11 +211,26 @@ def _day(day: date, pieces: Sequence[Piece], declared: Sequence[tuple[datetime, 
 def declared_intervals(views: Iterable[View], cid: str, now: datetime
                        ) -> list[tuple[datetime, datetime, ComponentStatus, str]]:
     """Every published incident's and maintenance's intervals for one component."""
+    return [(a, b, status, v.incident.title) for a, b, status, v in
+            view_intervals(views, cid, now)]
+
+
+def view_intervals(views: Iterable[View], cid: str, now: datetime
+                   ) -> list[tuple[datetime, datetime, ComponentStatus, View]]:
+    """``declared_intervals`` with the view each interval comes from (for links)."""
     out = []
     for v in views:
         for a, b, status in v.intervals(cid, now):
-            out.append((a, min(b, now), status, v.incident.title))
-    return sorted((x for x in out if x[0] < x[1]), key=lambda x: (x[0], x[3]))
+            if a < min(b, now):
+                out.append((a, min(b, now), status, v))
+    return sorted(out, key=lambda x: (x[0], x[3].incident.title, x[3].id))
+
+
+def tallies(pieces: Sequence[Piece], bounds: Sequence[tuple[datetime, datetime]]
+            ) -> list[Tally]:
+    """``tally`` over many stretches (days, months) with one index of the pieces."""
+    ends = [p.end for p in pieces]
+    return [_tally_from(pieces, bisect_right(ends, lo), lo, hi) for lo, hi in bounds]
 
 
 def daily_latency(samples: Iterable[Sample], aggregates: Iterable[DayAggregate]
@@ -226,5 +278,5 @@ def site_uptime(config: SiteConfig, views: Sequence[View], now: datetime, *,
             probe_timelines.get(comp.id, ()), declared_intervals(views, comp.id, now),
             probed=comp.probe is not None, zone=config.zone, now=now, days=days)
         lat = tuple(x for x in latency.get(comp.id, ()) if x.day >= oldest)
-        out[comp.id] = ComponentUptime(figures.days, figures.windows, lat)
+        out[comp.id] = ComponentUptime(figures.days, figures.windows, lat, figures.coverage)
     return out

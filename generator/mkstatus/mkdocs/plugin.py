@@ -37,7 +37,7 @@ from mkstatus.render.reuse import BYTECODE
 from mkstatus.times import resolve_now
 
 log = logging.getLogger("mkdocs.plugins.mkstatus")
-IN_NAV = {urls.HOME, urls.HISTORY}
+IN_NAV = {urls.HOME, urls.HISTORY, urls.UPTIME}
 
 
 class FinishedPage(Page):

@@ -19,8 +19,11 @@ from mkstatus.errors import BuildError
 from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed, urls
 from mkstatus.render.feeds import render_feeds
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig, PageRenderer
+from mkstatus.render.report_badges import render_report_badges
+from mkstatus.render.reports import render_report_pages
 from mkstatus.render.reuse import CONVERSIONS
 from mkstatus.render.uptime_html import page_extra as uptime_extra
+from mkstatus.render.uptime_json import render_uptime_json
 
 CSS_PARTS = ("mkstatus.css", "uptime.css")
 
@@ -77,6 +80,9 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         ("badges", badges.render_badges),
         ("favicon", favicon.render_favicon),
         ("hosting", hosting.render_headers),
+        ("reports", lambda s: render_report_pages(s, pages.env, pages.urls)),
+        ("uptime-json", render_uptime_json),
+        ("report-badges", render_report_badges),
         *renderers,
     ]
     parts = parallel.split(views, PART)

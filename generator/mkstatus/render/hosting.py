@@ -51,7 +51,8 @@ def rules(site_urls: urls.Urls, assets: list[str]) -> list[Rule]:
     short = ("Cache-Control", SHORT)
     out: list[Rule] = [("/*", [("X-Content-Type-Options", "nosniff")])]
     pages = ["", "index.html", urls.NOT_FOUND, site_urls.page_url(urls.HISTORY),
-             site_urls.month_rule(), urls.INCIDENTS + "*", urls.COMPONENTS + "*"]
+             site_urls.month_rule(), site_urls.page_url(urls.UPTIME), urls.INCIDENTS + "*",
+             urls.COMPONENTS + "*"]
     out += [("/" + path, [short]) for path in pages]
     out.append(("/" + urls.API_DIR + "*", [short, CORS, ("Content-Type", TYPES[".json"])]))
     out.append(("/" + urls.BADGES + "*", [short, CORS]))

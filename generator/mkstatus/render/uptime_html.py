@@ -54,6 +54,21 @@ def fmt_pct(value: float | None) -> str:
     return f"{min(math.floor(value * 100) / 100, 99.99):.2f}%"
 
 
+def coverage_pct(share: float) -> str:
+    """The share of a period with data; "99.9%" rather than a rounded-up "100%"."""
+    if share >= 1:
+        return "100%"
+    return f"{min(math.floor(share * 1000) / 10, 99.9):.1f}%"
+
+
+def coverage_note(share: float | None, what: str = "the period") -> str:
+    """" (data for 0.1% of the period)" beside a percentage that does not cover all of it:
+    a fresh site's "70.00%" after a few minutes of trouble must say so."""
+    if share is None or share >= 1:
+        return ""
+    return f" (data for {coverage_pct(share)} of {what})"
+
+
 def page_extra(site: Site) -> dict[str, Any]:
     """The ``extra`` for ``PageRenderer``: notes and HTML per component."""
     uptime: dict[str, ComponentUptime] = dict(site.extras.get("uptime", {}))
@@ -94,15 +109,21 @@ class Bars:
     total: str  # the uptime over as many days as there are bars (else the longest window)
     trouble: int  # days with incidents or detected problems
     grey: int  # days without data
+    note: str = ""  # " (data for 4.1% of them)" when the total's window lacks data
 
     @classmethod
     def of(cls, figures: ComponentUptime) -> Bars:
         days = figures.days
-        total = dict(figures.windows).get(f"{len(days)} days", figures.windows[-1][1])
+        labels = [label for label, _ in figures.windows]
+        wanted = f"{len(days)} days"
+        index = labels.index(wanted) if wanted in labels else len(labels) - 1
+        share = figures.coverage[index] if figures.coverage else None
         return cls(days=[(BAR_CLASS[d.worst if d.percent is not None else None], _title(d))
                          for d in days],
-                   total=uptime_text(total), trouble=sum(1 for d in days if d.notes),
-                   grey=sum(1 for d in days if d.percent is None))
+                   total=uptime_text(figures.windows[index][1]),
+                   trouble=sum(1 for d in days if d.notes),
+                   grey=sum(1 for d in days if d.percent is None),
+                   note=coverage_note(share, "them"))
 
 
 def _title(d: DayUptime) -> str:
@@ -123,7 +144,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("mkstatus.render", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       bytecode_cache=BYTECODE)
-    env.filters["pct"] = fmt_pct
+    env.filters.update(pct=fmt_pct, coverage_note=coverage_note)
     env.globals["LEGEND"] = LEGEND
     return env
 

@@ -31,6 +31,10 @@ BADGES = "badges/"
 FAVICON = "favicon.svg"
 CSS = "assets/mkstatus.css"
 HEADERS = "_headers"
+UPTIME = "uptime.md"  # the uptime reports of every component
+UPTIME_JSON = API_DIR + "uptime.json"
+UPTIME_SCHEMA = API_DIR + "uptime.schema.json"
+REPORT_BADGES = ("uptime", "p95")  # badges/<kind>/<component>.svg beside the status ones
 NOT_FOUND = "404.html"  # MkDocs' own, the same under both settings
 
 FeedFormat = Literal["rss", "atom"]
@@ -42,6 +46,11 @@ def incident_page(incident_id: str) -> str:
 
 def component_page(component_id: str) -> str:
     return f"{COMPONENTS}{component_id}.md"
+
+
+def component_uptime_page(component_id: str) -> str:
+    """A component's uptime report, in its page's folder."""
+    return f"{COMPONENTS}{component_id}/uptime.md"
 
 
 def month_page(month: str) -> str:
@@ -61,8 +70,10 @@ def api(endpoint: str) -> str:
     return API + endpoint
 
 
-def badge(stem: str, extension: Literal["svg", "json"]) -> str:
-    return f"{BADGES}{stem}.{extension}"
+def badge(stem: str, extension: Literal["svg", "json"], kind: str = "") -> str:
+    """A status badge, or (``kind`` in ``REPORT_BADGES``) a component's uptime or latency
+    badge in a folder of its own: component ids cannot collide with it."""
+    return f"{BADGES}{kind + '/' if kind else ''}{stem}.{extension}"
 
 
 def relative(target: str, here: str) -> str:
@@ -144,6 +155,12 @@ class Links:
 
     def component(self, component_id: str) -> str:
         return self.page(component_page(component_id))
+
+    def uptime(self) -> str:
+        return self.page(UPTIME)
+
+    def component_uptime(self, component_id: str) -> str:
+        return self.page(component_uptime_page(component_id))
 
     def feed(self, fmt: FeedFormat, component_id: str | None = None) -> str:
         return self.to(feed(fmt, component_id))
