@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.model import Kind
+from mkstatus.model import Kind, Status
 from mkstatus.render import urls
 from mkstatus.render.pages import update_anchor
 from mkstatus.render.reuse import CONVERSIONS
@@ -32,7 +32,7 @@ _MD_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 class Entry:
     view: View
     time: datetime
-    status: str
+    status: Status
     message: str
 
 

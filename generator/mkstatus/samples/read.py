@@ -287,7 +287,7 @@ class _Scan:
         rows: list[DayAggregate] = []
         certs: dict[str, tuple[int, str, datetime]] = {}
         for region, parts in sorted(by_region.items()):
-            joined = grouped(tuple([v for c in parts for v in c[i]]  # type: ignore[misc]
+            joined = grouped(tuple([v for c in parts for v in c[i]]  # type: ignore[misc, arg-type]
                                     for i in range(5)))
             for comp, columns in components(joined):
                 group = reduce_group(comp, region, *columns, window=self.window,

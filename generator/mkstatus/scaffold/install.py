@@ -166,7 +166,7 @@ def pack_wheel(dist: metadata.Distribution) -> bytes:
             entries.append((f"{info}/{meta}", text.encode()))
     for file in dist.files or ():
         if file.parts[0] == info and len(file.parts) > 1 and file.parts[1] == "licenses":
-            entries.append((file.as_posix(), file.locate().read_bytes()))
+            entries.append((file.as_posix(), Path(file.locate()).read_bytes()))
     wheel_meta = ("Wheel-Version: 1.0\nGenerator: mkstatus init\nRoot-Is-Purelib: true\n"
                   "Tag: py3-none-any\n")
     entries.append((f"{info}/WHEEL", wheel_meta.encode()))
@@ -227,7 +227,8 @@ def _requires(dist_name: str, extras: frozenset[str]) -> list[Requirement]:
             out.append(req)
             continue
         for extra in ("", *sorted(extras)):
-            if req.marker.evaluate({**environment, "extra": extra}):
+            # packaging types its environment as a TypedDict, which a plain merge widens.
+            if req.marker.evaluate({**environment, "extra": extra}):  # type: ignore[dict-item]
                 out.append(req)
                 break
     return out
