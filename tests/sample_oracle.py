@@ -16,7 +16,7 @@ from pathlib import Path
 from mkstatus.samples.model import DEFAULT_MAX_GAP, DayAggregate, Outcome, Run, Sample, percentile
 from mkstatus.samples.read import RawSummary, load_aggregates, read_file
 from mkstatus.samples.reduce import merge_runs
-from mkstatus.samples.store import RUNS_SUFFIX, day_files, raw_files
+from mkstatus.samples.store import aggregate_file, day_files, raw_files
 
 
 def load_samples(
@@ -33,8 +33,10 @@ def load_samples(
     for _day, d in day_files(root, since_utc.date() if since_utc else None):
         for path in raw_files(d):
             region = path.stem
-            if (d / f"{region}{RUNS_SUFFIX}").exists():
-                warn(f"{path}: day already compacted; raw samples ignored (run compact again)")
+            if aggregate_file(d, region) is not None:
+                if path.stat().st_size:  # an empty file is what compaction leaves
+                    warn(f"{path}: day already compacted; raw samples ignored "
+                         "(run compact again)")
                 continue
             found.extend(read_file(path, region, warn))
     if since_utc:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import subprocess
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from mkstatus.errors import ConfigError
 from mkstatus.samples.compact import compact
-from mkstatus.samples.model import Outcome, Sample, sample_line
+from mkstatus.samples.model import Outcome, Run, Sample, sample_line
 from mkstatus.samples.read import load_aggregates
 from mkstatus.samples.store import append_samples
 
@@ -23,6 +25,12 @@ T0 = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 def s(minutes: float, outcome: Outcome = Outcome.OK, comp: str = "api", region: str = "eu",
       **kw: object) -> Sample:
     return Sample(T0 + timedelta(minutes=minutes), comp, region, outcome, **kw)  # type: ignore[arg-type]
+
+
+def raw_with_samples(root: Path) -> list[Path]:
+    """The raw day-files that hold samples (compaction leaves a compacted one empty)."""
+    return [p for p in sorted(root.rglob("*.jsonl"))
+            if not p.name.endswith(".runs.jsonl") and p.stat().st_size]
 
 
 def no_warn(msg: str) -> None:
@@ -192,7 +200,7 @@ def test_compaction_keeps_every_status_figure(tmp_path: Path) -> None:
     now = T0 + timedelta(days=3, hours=2)
     report = compact(tmp_path, older_than_days=1, now=now)
     assert report.files_compacted == 4 and report.bytes_after < report.bytes_before / 10
-    assert len(list(tmp_path.rglob("*.jsonl"))) == 4  # days 24 and 25 stay raw
+    assert len(raw_with_samples(tmp_path)) == 4  # days 24 and 25 stay raw
     assert load_runs(tmp_path, warn=no_warn) == before_runs
     assert load_runs(tmp_path, warn=no_warn) == sample_runs(samples)
     assert load_aggregates(tmp_path, warn=no_warn) == [
@@ -217,5 +225,182 @@ def test_compaction_crash_between_write_and_delete_loses_nothing(tmp_path: Path)
     assert load_runs(tmp_path, warn=warnings.append) == before
     assert warnings == [f"{raw}: day already compacted; raw samples ignored (run compact again)"]
     compact(tmp_path, older_than_days=2, now=T0 + timedelta(days=3))
-    assert not raw.exists() and not list(tmp_path.rglob("*.tmp"))
+    assert raw.read_bytes() == b"" and not list(tmp_path.rglob("*.tmp"))  # emptied
     assert load_runs(tmp_path, warn=no_warn) == before
+
+
+NOW = T0 + timedelta(days=3, hours=2)  # days 22 and 23 are compacted with --older-than 1
+
+
+def _state(x: Sample) -> str:
+    return "failed" if x.outcome.failed else x.outcome.value
+
+
+def assert_every_sample_in_a_run(runs: list[Run], samples: list[Sample]) -> None:
+    """Nothing lost: each sample lies in a run of its component, region and state."""
+    for x in samples:
+        assert any(r.component == x.component and r.region == x.region
+                   and r.state == _state(x) and r.start <= x.time <= r.end for r in runs), x
+
+
+def test_samples_arriving_for_a_compacted_day_are_merged_by_the_next_compact(
+        tmp_path: Path) -> None:
+    samples = _history()
+    append_samples(tmp_path, samples)
+    compact(tmp_path, older_than_days=1, now=NOW)
+    raw = tmp_path / "2026/11/23/eu.jsonl"
+    assert raw.read_bytes() == b""
+    # A runner that pushed late: samples of day 23 (in its 50-minute gap) land in the
+    # emptied file.
+    late = [s(2007, Outcome.TIMEOUT), s(2012, Outcome.TIMEOUT), s(2017)]
+    append_samples(tmp_path, late)
+    warnings: list[str] = []
+    assert load_runs(tmp_path, warn=warnings.append) == sample_runs(samples)
+    assert warnings == [f"{raw}: day already compacted; raw samples ignored (run compact again)"]
+    report = compact(tmp_path, older_than_days=1, now=NOW)
+    assert (report.warnings, report.files_compacted, report.samples_compacted) == ([], 1, 3)
+    assert raw.read_bytes() == b""
+    runs = load_runs(tmp_path, warn=no_warn)
+    assert runs == sample_runs(samples + late)
+    assert [(r.count, r.start.strftime("%d %H:%M")) for r in runs if r.state == "failed"
+            and r.region == "eu" and r.start.day == 23][-1] == (2, "23 19:27")
+    assert compact(tmp_path, older_than_days=1, now=NOW).files_compacted == 0
+
+
+def test_a_compacted_file_extended_by_a_merge_is_compacted_again_whole(tmp_path: Path) -> None:
+    """Git's union merge of "emptied here" with "appended there" gives the compacted bytes
+    followed by the new lines: the day is computed again from the whole file."""
+    samples = _history()
+    append_samples(tmp_path, samples)
+    raw = tmp_path / "2026/11/22/eu.jsonl"
+    kept = raw.read_bytes()
+    compact(tmp_path, older_than_days=1, now=NOW)
+    late = [s(302, Outcome.TIMEOUT, latency_ms=9), s(303, Outcome.TIMEOUT)]  # inside a run
+    raw.write_bytes(kept + b"".join(sample_line(x) for x in late))
+    report = compact(tmp_path, older_than_days=1, now=NOW)
+    assert (report.warnings, report.files_compacted) == ([], 1)
+    day = T0.date()
+    expected = aggregate_day(day, [x for x in samples + late if x.time.date() == day
+                                   and x.region == "eu"], timedelta(minutes=15))
+    got = [a for a in load_aggregates(tmp_path, warn=no_warn) if a.day == day and a.region == "eu"]
+    assert got == expected  # one batch: the first compaction's records were replaced
+    assert load_runs(tmp_path, warn=no_warn) == sample_runs(samples + late)
+
+
+def test_aggregates_survive_a_union_merge_of_two_compactions(tmp_path: Path) -> None:
+    append_samples(tmp_path, _history())
+    compact(tmp_path, older_than_days=1, now=NOW)
+    before = load_aggregates(tmp_path, warn=no_warn)
+    agg = tmp_path / "2026/11/22/eu.runs.jsonl"
+    lines = agg.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 1 and lines[0].startswith(b'{"c":"api","n":168,')
+    agg.write_bytes(b"".join([*lines, b"\n", *lines]))  # both clones' lines, as union keeps them
+    assert load_aggregates(tmp_path, warn=no_warn) == before
+
+
+def _legacy_doc(jsonl: Path, src: bytes) -> bytes:
+    """The same aggregates as ``<region>.runs.json``, the format of older versions."""
+    comps = {}
+    for line in jsonl.read_bytes().splitlines():
+        rec = json.loads(line)
+        comps[rec["c"]] = {k: rec[k] for k in ("n", "p50", "p95", "runs")}
+    doc = {"v": 1, "gap_s": 900, "src_len": len(src),
+           "src_sha256": hashlib.sha256(src).hexdigest(), "components": comps}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+
+
+def test_runs_json_of_older_versions_is_read_and_converted_when_samples_arrive(
+        tmp_path: Path) -> None:
+    samples = _history()
+    append_samples(tmp_path, samples)
+    sources = {p: p.read_bytes() for p in tmp_path.glob("2026/11/2[23]/*.jsonl")}
+    compact(tmp_path, older_than_days=1, now=NOW)
+    expected = load_aggregates(tmp_path, warn=no_warn)
+    for raw, src in sources.items():
+        new = raw.with_name(raw.stem + ".runs.jsonl")
+        raw.with_name(raw.stem + ".runs.json").write_bytes(_legacy_doc(new, src))
+        new.unlink()
+    assert load_aggregates(tmp_path, warn=no_warn) == expected
+    assert load_runs(tmp_path, warn=no_warn) == sample_runs(samples)
+    raw = tmp_path / "2026/11/22/us.jsonl"
+    raw.write_bytes(sources[raw])  # an old crash: compacted, the raw file not yet removed
+    assert compact(tmp_path, older_than_days=1, now=NOW).files_compacted == 0
+    assert raw.read_bytes() == b"" and raw.with_name("us.runs.json").exists()
+    late = [s(600, Outcome.DNS, region="us"), s(601, Outcome.DNS, region="us")]  # 22 20:00
+    append_samples(tmp_path, late)
+    assert compact(tmp_path, older_than_days=1, now=NOW).files_compacted == 1
+    assert not raw.with_name("us.runs.json").exists()  # converted: its records moved over
+    assert raw.with_name("us.runs.jsonl").exists()
+    assert_every_sample_in_a_run(load_runs(tmp_path, warn=no_warn), samples + late)
+
+
+def _two_clones(tmp_path: Path, samples: list[Sample]) -> tuple[Path, Path]:
+    """Two clones of a repository whose first commit holds ``samples``, raw."""
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    clones = []
+    for name in ("a", "b"):
+        clone = tmp_path / name
+        git(tmp_path, "clone", "-q", str(origin), str(clone))
+        git(clone, "config", "user.name", name)
+        git(clone, "config", "user.email", f"{name}@example.com")
+        if name == "a":
+            (clone / ".gitattributes").write_text("samples/** merge=union\n")
+            append_samples(clone / "samples", samples)
+            commit(clone, "samples")
+            git(clone, "push", "-q", "origin", "main")
+        clones.append(clone)
+    return clones[0], clones[1]
+
+
+def commit(clone: Path, message: str) -> None:
+    git(clone, "add", "-A", ".")
+    git(clone, "commit", "-qm", message)
+
+
+def test_two_clones_compacting_the_same_day_rebase_without_conflict(tmp_path: Path) -> None:
+    samples = _history()
+    a, b = _two_clones(tmp_path, samples)
+    late = s(60 * 13 + 58, Outcome.TIMEOUT)  # 22 23:58, held back by b's runner
+    append_samples(b / "samples", [late])
+    commit(b, "late sample")
+    for clone in (a, b):  # both compact days 22 and 23; b's day 22 has one more sample
+        assert compact(clone / "samples", older_than_days=1, now=NOW).files_compacted == 4
+        commit(clone, "compact")
+    git(a, "push", "-q", "origin", "main")
+    git(b, "pull", "-q", "--rebase", "origin", "main")
+    git(b, "push", "-q", "origin", "main")
+    assert git(b, "status", "--porcelain") == ""
+    assert_every_sample_in_a_run(load_runs(b / "samples", warn=no_warn), [*samples, late])
+    # Day 23, which both compacted from the same bytes, reads as one compaction.
+    day = date(2026, 11, 23)
+    assert [x for x in load_aggregates(b / "samples", warn=no_warn) if x.day == day] == [
+        x for x in load_aggregates(a / "samples", warn=no_warn) if x.day == day]
+    assert len([x for x in load_aggregates(b / "samples", warn=no_warn) if x.day == day]) == 2
+
+
+def test_a_clone_compacting_a_day_another_appended_to_rebases_without_conflict(
+        tmp_path: Path) -> None:
+    samples = _history()
+    a, b = _two_clones(tmp_path, samples)
+    late = [s(60 * 13 + 58, Outcome.TIMEOUT), s(60 * 13 + 59, Outcome.TIMEOUT)]
+    append_samples(b / "samples", late)  # day 22, appended while a compacts it
+    commit(b, "late samples")
+    compact(a / "samples", older_than_days=1, now=NOW)
+    commit(a, "compact")
+    git(a, "push", "-q", "origin", "main")
+    git(b, "pull", "-q", "--rebase", "origin", "main")  # no modify/delete conflict
+    git(b, "push", "-q", "origin", "main")
+    assert git(b, "status", "--porcelain") == ""
+    raw = b / "samples/2026/11/22/eu.jsonl"
+    assert raw.read_bytes().endswith(b"".join(sample_line(x) for x in late))
+    warnings: list[str] = []
+    load_runs(b / "samples", warn=warnings.append)
+    assert warnings == [f"{raw}: day already compacted; raw samples ignored (run compact again)"]
+    report = compact(b / "samples", older_than_days=1, now=NOW)
+    assert (report.warnings, report.files_compacted) == ([], 1)
+    assert load_runs(b / "samples", warn=no_warn) == sample_runs(samples + late)
+    commit(b, "compact again")
+    git(b, "push", "-q", "origin", "main")
+    git(a, "pull", "-q", "--rebase", "origin", "main")
+    assert load_runs(a / "samples", warn=no_warn) == sample_runs(samples + late)

@@ -1,27 +1,53 @@
 """`mkstatus compact`: old raw sample files become daily aggregates of runs.
 
-Compaction runs only on request. Per component and region a day keeps its sample count,
-latency p50/p95 and the runs of consecutive samples in one state (see `model.Run`),
-which is everything status and uptime are computed from: no figure on the site changes.
-The aggregate is written (temporary file, fsync, rename) before the raw file is removed,
-under the writers' lock, and records the raw file's length and SHA-256, so a crash in
-between leaves a raw copy that the next run recognises and removes.
+Compaction runs only on request, on the UTC days that ended more than ``older_than_days``
+(at least 1) ago, which no probe run appends to any more. Per component and region a day
+keeps its sample count, latency p50/p95, latest certificate and the runs of consecutive
+samples in one state (see `model.Run`): everything status and uptime are computed from,
+so no figure on the site changes.
+
+Everything under ``samples/`` must survive git's union merge of two clones' changes
+(``samples/** merge=union``), so compaction never deletes a file another clone may
+still append to:
+
+- the aggregates go to ``<region>.runs.jsonl``, one record per component per line, each
+  naming the raw bytes it was computed from (``src``: their length and hash). Two clones
+  that compact the same day write the same lines, or different lines that the union
+  keeps side by side; readers deduplicate them (``read.read_records``).
+- the raw file is emptied, not deleted, under the writers' lock. A clone that appended to
+  it meanwhile merges cleanly (git cannot merge an append into a deleted file: the rebase
+  would stop on a modify/delete conflict), and the merged file holds the compacted lines
+  followed by the new ones; a raw file that receives lines after compaction (a runner
+  that pushes late) keeps them.
+- the next ``compact`` merges such lines: when the raw file starts with the bytes a
+  record was computed from, the day is computed again from the whole file and replaces
+  those records; otherwise its lines are new samples, compacted as a further batch.
+
+The aggregates are written (temporary file, fsync, rename) before the raw file is
+emptied, so a crash in between leaves raw bytes that a record already names: the next
+run recognises them and only empties the file.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from mkstatus.files import atomic_write
 from mkstatus.locking import locked
-from mkstatus.samples.model import DEFAULT_MAX_GAP, FilePart, part_records
-from mkstatus.samples.read import reduce_day_file
-from mkstatus.samples.store import RUNS_SUFFIX, day_files, raw_files
+from mkstatus.samples.model import DEFAULT_MAX_GAP, part_records, src_id
+from mkstatus.samples.read import read_records, reduce_day_file
+from mkstatus.samples.store import (
+    LEGACY_RUNS_SUFFIX,
+    RUNS_SUFFIX,
+    aggregate_file,
+    day_files,
+    raw_files,
+)
 
 
 @dataclass(slots=True)
@@ -35,31 +61,12 @@ class CompactReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _runs_doc(part: FilePart, max_gap: timedelta, src: bytes) -> bytes:
-    comps = {rec.pop("c"): rec for rec in part_records(part)}
-    for rec in comps.values():
-        rec.pop("x", None)
-    doc = {"v": 1, "gap_s": int(max_gap.total_seconds()), "src_len": len(src),
-           "src_sha256": hashlib.sha256(src).hexdigest(), "components": comps}
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), allow_nan=False).encode() + b"\n"
-
-
-def _sweep_temp_files(root: Path) -> None:
-    """Remove temp files a killed compaction left behind (they were never renamed)."""
-    for tmp in root.glob("*/*/*/.*.tmp"):
-        tmp.unlink(missing_ok=True)
-
-
 def compact(
     root: Path, *, older_than_days: int, now: datetime, max_gap: timedelta = DEFAULT_MAX_GAP
 ) -> CompactReport:
-    """Replace raw day-files older than N days by run aggregates; crash-safe.
-
-    The aggregate is written (tempfile + fsync + rename) before the raw file is deleted, and
-    records the raw file's length and hash: a crash in between leaves both, readers use the
-    aggregate, and the next run deletes the raw file. ``max_gap`` must be at least 3 x the
-    largest probe interval so that runs never hide a "no data" stretch.
-    """
+    """Compact the raw day-files of days that ended more than N days ago; crash-safe and
+    safe to re-run. ``max_gap`` must be at least 3 x the largest probe interval so that
+    runs never hide a "no data" stretch."""
     if older_than_days < 1:
         raise ValueError("older_than_days must be at least 1: today's file is still appended")
     report = CompactReport()
@@ -69,36 +76,71 @@ def compact(
         if day >= cutoff:
             break
         for path in raw_files(d):
-            _compact_file(day, path, max_gap, report)
+            if path.stat().st_size:  # an empty file: compacted, nothing new since
+                _compact_file(day, path, max_gap, report)
     return report
 
 
+def _sweep_temp_files(root: Path) -> None:
+    """Remove temp files a killed compaction left behind (they were never renamed)."""
+    for tmp in root.glob("*/*/*/.*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
 def _compact_file(day: date, path: Path, max_gap: timedelta, report: CompactReport) -> None:
-    """Under the writers' lock, so no append can land in the file being replaced."""
+    """Under the writers' lock, so no append lands in the file while it is compacted."""
     try:
-        with locked(path, os.O_RDONLY):
-            _compact_locked(day, path, max_gap, report)
+        with locked(path, os.O_RDWR) as fd:
+            src = _read_all(fd)
+            if src:
+                _compact_locked(day, path, src, max_gap, report)
+                os.ftruncate(fd, 0)
+                os.fsync(fd)
     except FileNotFoundError:
         return  # removed while we waited for the lock: nothing left to compact
 
 
-def _compact_locked(day: date, path: Path, max_gap: timedelta, report: CompactReport) -> None:
-    src = path.read_bytes()
-    target = path.with_name(path.stem + RUNS_SUFFIX)
-    if target.exists():
-        doc = json.loads(target.read_bytes())
-        prefix = src[: doc["src_len"]]
-        if hashlib.sha256(prefix).hexdigest() != doc["src_sha256"]:
-            report.warnings.append(f"{path}: new samples for a compacted day; left as is")
-            return
-        if len(src) == doc["src_len"]:
-            path.unlink()  # the crash case: aggregate complete, raw not yet deleted
-            return
-    part = reduce_day_file(day, path.stem, path, src, max_gap, report.warnings.append)
-    data = _runs_doc(part, max_gap, src)
+def _compact_locked(day: date, path: Path, src: bytes, max_gap: timedelta,
+                    report: CompactReport) -> None:
+    """Write the aggregates that cover ``src``, the raw file's bytes."""
+    region = path.stem
+    existing = aggregate_file(path.parent, region)
+    records = [] if existing is None else read_records(existing, report.warnings.append)
+    sources = {r.get("src") for r in records}
+    if src_id(src) in sources:
+        return  # compacted already (a crash before the file was emptied)
+    # The records this file's bytes extend are computed again, from the whole file.
+    replaced = {s for s in sources if _extends(src, s)}
+    part = reduce_day_file(day, region, path, src, max_gap, report.warnings.append)
+    batch = [{**r, "src": src_id(src)} for r in part_records(part)]
+    kept = [r for r in records if r.get("src") not in replaced]
+    target = path.with_name(region + RUNS_SUFFIX)
+    before = target.stat().st_size if target.exists() else 0
+    data = b"".join(sorted({_line(r) for r in kept + batch}))
     atomic_write(target, data)
-    path.unlink()
+    if existing is not None and existing.name.endswith(LEGACY_RUNS_SUFFIX):
+        existing.unlink()  # converted: its records are in the new file
     report.files_compacted += 1
     report.samples_compacted += sum(count for _, count, _, _ in part.rows)
     report.bytes_before += len(src)
-    report.bytes_after += len(data)
+    report.bytes_after += len(data) - before
+
+
+def _extends(src: bytes, source: object) -> bool:
+    """Whether ``src`` starts with (and is longer than) the bytes ``source`` names."""
+    if not isinstance(source, str) or ":" not in source:
+        return False
+    length = source.split(":", 1)[0]
+    return length.isdigit() and int(length) < len(src) and src_id(src[: int(length)]) == source
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), allow_nan=False,
+                      ensure_ascii=False).encode() + b"\n"
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)

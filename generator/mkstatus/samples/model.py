@@ -18,6 +18,7 @@ What a day-file reduces to (``FilePart``: per component its sample count, latenc
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -211,6 +212,16 @@ def part_records(part: FilePart) -> list[dict[str, Any]]:
             rec["x"] = [format_time(from_us(seen)), format_time(expires)]
         out.append(rec)
     return out
+
+
+def source_id(length: int, sha256: str) -> str:
+    """How a compacted record names the raw bytes it was computed from: their length and
+    the first 128 bits of their SHA-256 (``src_id`` of the bytes)."""
+    return f"{length}:{sha256[:32]}"
+
+
+def src_id(data: bytes) -> str:
+    return source_id(len(data), hashlib.sha256(data).hexdigest())
 
 
 def part_of(records: list[Any], region: str) -> FilePart:

@@ -1,7 +1,9 @@
 """The sample store: where day-files live, and the locked append that writes them.
 
 Layout: ``samples/YYYY/MM/DD/<region>.jsonl``, one file per (UTC day, region), one line per
-sample (``model.sample_line``); ``<region>.runs.jsonl`` beside it once the day is compacted.
+sample (``model.sample_line``). Once the day is compacted, ``<region>.runs.jsonl`` beside
+it holds the day's aggregates and the raw file stays, empty (see ``samples.compact``);
+``<region>.runs.json``, one JSON document, is the older aggregate format, still read.
 
 Why JSON Lines with one ``write`` per line under ``flock``: concurrent writers of one region
 never interleave, a crash can only tear the last line (readers skip it with a warning, the
@@ -23,7 +25,8 @@ from mkstatus.samples.model import Sample, sample_line
 
 REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 RAW_SUFFIX = ".jsonl"
-RUNS_SUFFIX = ".runs.json"
+RUNS_SUFFIX = ".runs.jsonl"
+LEGACY_RUNS_SUFFIX = ".runs.json"
 _DAY_DIR_RE = (re.compile(r"^\d{4}$"), re.compile(r"^\d{2}$"), re.compile(r"^\d{2}$"))
 
 
@@ -55,7 +58,17 @@ def day_files(root: Path, since: date | None) -> Iterator[tuple[date, Path]]:
 def raw_files(directory: Path) -> list[Path]:
     """A day directory's raw sample files (``<region>.jsonl``), in region order."""
     return sorted(p for p in directory.glob(f"*{RAW_SUFFIX}")
-                  if not p.name.endswith(".runs.jsonl"))
+                  if not p.name.endswith(RUNS_SUFFIX))
+
+
+def aggregate_file(directory: Path, region: str) -> Path | None:
+    """The region's aggregates of that day, if it was compacted: ``<region>.runs.jsonl``,
+    else the older ``<region>.runs.json``."""
+    for suffix in (RUNS_SUFFIX, LEGACY_RUNS_SUFFIX):
+        path = directory / f"{region}{suffix}"
+        if path.exists():
+            return path
+    return None
 
 
 def check_region(region: str) -> None:
