@@ -44,13 +44,20 @@ def load_samples(
     return sort_unique(found)
 
 
+_OUTCOME_ORDER = {o: i for i, o in enumerate(Outcome)}
+
+
 def sort_unique(samples: Iterable[Sample]) -> list[Sample]:
+    """Sorted by time, component and region, then by content; only samples equal in
+    every field are one sample (guide/probes.md, "Samples and git")."""
+    def key(s: Sample) -> tuple[object, ...]:
+        rest = (s.latency_ms, s.cert_expires, s.http_code, s.error)
+        return (s.time, s.component, s.region, _OUTCOME_ORDER[s.outcome],
+                *((v is not None, 0 if v is None else v) for v in rest))
+
     out: list[Sample] = []
-    seen: set[tuple[datetime, str, str]] = set()
-    for s in sorted(samples, key=lambda s: (s.time, s.component, s.region)):
-        key = (s.time, s.component, s.region)
-        if key not in seen:
-            seen.add(key)
+    for s in sorted(samples, key=key):
+        if not out or out[-1] != s:
             out.append(s)
     return out
 

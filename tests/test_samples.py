@@ -86,6 +86,30 @@ def test_parallel_writer_processes_lose_nothing(tmp_path: Path) -> None:
         (f"p{p}", i) for p in range(8) for i in range(500)}
 
 
+def _same_millisecond_writer(root: str, proc: int) -> None:
+    """A probe process of its own, recording at the same millisecond as the others."""
+    outcome = Outcome.TIMEOUT if proc % 2 else Outcome.OK
+    append_samples(Path(root), [s(0.0021, outcome, latency_ms=100 + proc)])
+
+
+def test_concurrent_probes_at_the_same_millisecond_keep_every_sample(tmp_path: Path) -> None:
+    """Issue 14.9: two probe processes may record one component and region at the same
+    millisecond; only samples equal in every field are one sample."""
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_same_millisecond_writer, args=(str(tmp_path), p))
+             for p in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    append_samples(tmp_path, [s(0.0021, Outcome.OK, latency_ms=100)])  # a repeated line
+    got = load_samples(tmp_path, warn=no_warn)
+    assert [(x.outcome, x.latency_ms) for x in got] == [
+        (Outcome.OK, 100), (Outcome.OK, 102), (Outcome.TIMEOUT, 101), (Outcome.TIMEOUT, 103)]
+    assert [(r.state, r.count) for r in sample_runs(got)] == [("ok", 2), ("failed", 2)]
+
+
 def test_torn_last_line_is_skipped_with_warning_and_next_append_works(tmp_path: Path) -> None:
     append_samples(tmp_path, [s(0), s(1)])
     path = tmp_path / "2026/11/22/eu.jsonl"

@@ -183,10 +183,37 @@ def test_sample_outside_its_day_file_falls_back_to_the_reference(tmp_path: Path)
     assert fast == _reference(tmp_path, None, None)
     assert any(r.start == datetime(2026, 11, 18, 23, 1, tzinfo=UTC) and r.state == "failed"
                for r in fast[0].runs)
-    kept = parse_line(first, "eu")  # of two samples with one time, the first read wins
+    kept = parse_line(first, "eu")  # two samples with one time and different outcomes
     assert kept.outcome is not Outcome.DNS and any(
         r.component == kept.component and r.region == "eu" and r.start <= kept.time <= r.end
         and r.state != "failed" for r in fast[0].runs)
+
+
+def test_samples_of_one_millisecond_are_kept_unless_identical(tmp_path: Path) -> None:
+    """Samples with the same time differ by content: all are kept, in an order that does
+    not depend on the order of the lines; identical lines count once."""
+    append_samples(tmp_path, _samples()[:3000])
+    path = tmp_path / "2026/11/19/eu.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    first = parse_line(lines[0], "eu")
+    twins = [Sample(first.time, first.component, "eu", outcome, code, lat, None, err)
+             for outcome, code, lat, err in [(Outcome.TIMEOUT, None, None, "no answer"),
+                                             (Outcome.HTTP_STATUS, 503, 40, "HTTP 503"),
+                                             (Outcome.OK, 200, 7, None)]]
+    extra = [sample_line(x) for x in twins] + [lines[0], sample_line(twins[0])]
+    path.write_bytes(b"".join([*lines[:1], *extra, *lines[1:]]))
+    forward = _fast(tmp_path, None, None)
+    assert forward == _reference(tmp_path, None, None)
+    path.write_bytes(b"".join([*reversed(extra), *reversed(lines)]))  # another line order
+    assert _fast(tmp_path, None, None) == forward
+    ref = load_samples(tmp_path, warn=print)
+    assert sum(x.time == first.time and x.component == first.component
+               and x.region == "eu" for x in ref) == 4
+    day = [a for a in forward[0].latency if a.day == first.time.date()
+           and a.component == first.component and a.region == "eu"]
+    assert day[0].count == sum(x.time.date() == first.time.date()
+                               and x.component == first.component and x.region == "eu"
+                               for x in ref)
 
 
 def _old_load_probe_data(project: Project, config: SiteConfig, now: datetime):  # noqa: ANN202

@@ -25,7 +25,8 @@ test_samples_fast.py`` checks it on awkward stores. How:
   (``\\ud800``), bytes that are not UTF-8, a time not written as
   ``YYYY-MM-DDTHH:MM:SS[.mmm]Z`` — sends that file through ``read_file``, one
   ``json.loads`` per line, which warns with the line number of each line it skips.
-- Within a file, each component's samples are sorted and deduplicated (``sort_unique``).
+- Within a file, each component's samples are sorted and deduplicated (``sort_unique``:
+  only samples equal in every field are one sample).
   Across files no duplicate or disorder is possible while every sample lies in its
   file's UTC day, which ``append_samples`` guarantees; a sample outside its day (a
   hand-edited file) makes the whole window be read again as one set (``_Scan.exact``).
@@ -87,9 +88,9 @@ _CERT_CACHE_LIMIT = 4096
 _FILES_PER_WORKER = 24
 _PART = 4  # day-files per part shared out between processes
 
-# The samples' JSON, as ``parse_line`` accepts it: ``e`` and unknown keys ignored, the
-# last of duplicate keys wins, and integers within int64 (``json.loads`` takes any size: a
-# file with an integer out of int64 is read by ``read_file``).
+# The samples' JSON, as ``parse_line`` accepts it: unknown keys ignored, the last of
+# duplicate keys wins, and integers within int64 (``json.loads`` takes any size: a file
+# with an integer out of int64, or an ``e`` that is not text, is read by ``read_file``).
 _Int = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
 
 
@@ -100,6 +101,7 @@ class _Record(msgspec.Struct, gc=False):
     h: _Int | None = None
     l: _Int | None = None  # noqa: E741 - the file format's key
     x: str | None = None
+    e: str | None = None
 
 
 _PLAIN_ARRAY = msgspec.json.Decoder(list[_Record])
@@ -337,7 +339,7 @@ class _Scan:
         certs: dict[str, tuple[int, str, datetime]] = {}
         for region, parts in sorted(by_region.items()):
             joined = grouped(tuple([v for c in parts for v in c[i]]  # type: ignore[misc, arg-type]
-                                    for i in range(5)))
+                                   for i in range(len(parts[0]))))
             for comp, columns in components(joined):
                 group = reduce_group(comp, region, *columns, window=self.window,
                                      split_days=True)
@@ -430,16 +432,17 @@ class _Reader:
         if strict and us and (min(us) < start or max(us) >= start + DAY_US):
             raise _OutOfDay(path)
         return grouped((us, [s.component for s in samples],
-                         [CODES[s.outcome.value] for s in samples],
-                         [s.latency_ms for s in samples], [s.cert_expires for s in samples]))
+                        [CODES[s.outcome.value] for s in samples],
+                        [s.latency_ms for s in samples], [s.cert_expires for s in samples],
+                        [s.http_code for s in samples], [s.error for s in samples]))
 
     def _plain_columns(self, records: list[_Record], day: date) -> Columns:
         """Columns of records msgspec decoded (so typed as ``parse_line`` accepts them);
         raises unless every time is canonical and in ``day`` and every outcome known."""
         if not records:
-            return [], [], [], [], []
-        times, comps, outcomes, lat, certs = (list(map(attrgetter(key), records))
-                                              for key in ("t", "c", "o", "l", "x"))
+            return [], [], [], [], [], [], []
+        times, comps, outcomes, lat, certs, http, errors = (
+            list(map(attrgetter(key), records)) for key in ("t", "c", "o", "l", "x", "h", "e"))
         prefix = f"{day.isoformat()}T"
         if not all(map(str.startswith, times, repeat(prefix))):
             raise ValueError("not a canonical time of this day")
@@ -457,7 +460,8 @@ class _Reader:
             cache[None] = None
         for text in set(certs).difference(cache):
             cache[text] = parse_time(text)
-        return us, comps, codes, lat, list(map(cache.__getitem__, certs))
+        return us, comps, codes, lat, list(map(cache.__getitem__, certs)), http, errors
+
 
 def _utf8(data: bytes) -> bool:
     """Whether ``data`` is strict UTF-8: msgspec skips an unknown key's string without

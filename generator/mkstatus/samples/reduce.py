@@ -28,8 +28,9 @@ CODES = {o.value: i for i, o in enumerate(OUTCOME_CODES)}
 _STATE = bytes(min(i, 2) for i in range(256))  # outcome code -> 0 ok, 1 degraded, 2 failed
 _STATE_NAMES = ("ok", "degraded", "failed")
 
+# time (µs), component, outcome code, latency, certificate expiry, HTTP code, error text
 Columns = tuple[Sequence[int], Sequence[str], Sequence[int], Sequence[Any],
-                Sequence[datetime | None]]
+                Sequence[datetime | None], Sequence[int | None], Sequence[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +69,14 @@ def reduce_file(region: str, columns: Columns, window: Window) -> FilePart:
 
 
 def reduce_group(comp: str, region: str, us: Sequence[int], codes: Sequence[int],
-                 lat: Sequence[Any], certs: Sequence[datetime | None], *, window: Window,
-                 split_days: bool) -> Group | None:
+                 lat: Sequence[Any], certs: Sequence[datetime | None],
+                 http: Sequence[int | None], errors: Sequence[str | None], *,
+                 window: Window, split_days: bool) -> Group | None:
     """One component's samples of one region, in file order: sorted, deduplicated, cut to
     the window, reduced (None when the window leaves none). Latency rows are per UTC day
     with ``split_days``, else one for all."""
     if not all(map(lt, us, us[1:])):
-        us, codes, lat, certs = sort_unique(us, codes, lat, certs)
+        us, codes, lat, certs = sort_unique(us, codes, lat, certs, http, errors)[:4]
     lo = 0 if window.lo is None else bisect_left(us, window.lo)
     hi = len(us) if window.hi is None else bisect_right(us, window.hi)
     if lo >= hi:
@@ -128,10 +130,16 @@ def components(columns: Columns) -> Iterator[tuple[str, tuple[Sequence[Any], ...
 
 
 def sort_unique(us: Sequence[int], *cols: Sequence[Any]) -> tuple[Sequence[Any], ...]:
-    """Samples as columns, sorted by time, keeping the first (in file order) of samples
-    with the same time."""
-    order = sorted(range(len(us)), key=us.__getitem__)
-    keep = [i for j, i in enumerate(order) if j == 0 or us[i] != us[order[j - 1]]]
+    """One component's samples of one region as columns (time first), sorted, and
+    deduplicated by their whole content: samples equal in every column are one sample
+    (the same line twice: a union merge, an append repeated), and samples that differ in
+    any are all kept, in an order that depends on their content only (two probe
+    processes that both recorded a sample at the same millisecond)."""
+    def key(i: int) -> tuple[Any, ...]:
+        return (us[i], *((v is not None, 0 if v is None else v) for v in (c[i] for c in cols)))
+
+    ordered = sorted((key(i), i) for i in range(len(us)))
+    keep = [i for j, (k, i) in enumerate(ordered) if j == 0 or k != ordered[j - 1][0]]
     take = itemgetter(*keep) if len(keep) > 1 else (lambda c: (c[keep[0]],))
     return tuple(take(c) for c in (us, *cols))
 
