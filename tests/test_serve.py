@@ -122,7 +122,7 @@ def test_an_invalid_file_keeps_the_last_good_site_and_shows_the_errors(
     incident.write_text(text)
     fixed = served.wait_for_page(lambda page: 'role="alert"' not in page)
     assert "Delays sending and receiving email" in fixed
-    assert any("the preview is current again" in line for line in served.lines)
+    served.wait_for_line(lambda line: "the preview is current again" in line)
     assert not any("Traceback" in line for line in served.lines)
 
 
