@@ -21,7 +21,7 @@ from mkstatus.text import did_you_mean
 from mkstatus.times import TimeError, load_zone
 
 PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
-               "incidents_dir", "samples_dir")
+               "incidents_dir", "samples_dir", "allow_raw_html")
 RESERVED_IDS = ("status",)
 COMPONENT_KEYS = ("id", "name", "group", "description", "probe", "slo")
 KeyPath = tuple[str | int, ...]
@@ -94,6 +94,10 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
     contact = plugin.get("contact") or ""
     if not isinstance(contact, str):
         error(("contact",), f"contact: expected text, found {contact!r}")
+    allow_raw_html = plugin.get("allow_raw_html", False)
+    if not isinstance(allow_raw_html, bool):
+        error(("allow_raw_html",), f"allow_raw_html: expected true or false, found "
+              f"{allow_raw_html!r}")
     if problems:
         return None, problems
     url = str(site_url)
@@ -101,7 +105,7 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
         site_name=site_name, site_url=url if url.endswith("/") else url + "/", timezone=zone,
         contact=str(contact), components=tuple(components), config_path=config_path,
         feed_limit=numbers["feed_limit"], history_days=numbers["history_days"],
-        use_directory_urls=use_directory_urls,
+        use_directory_urls=use_directory_urls, allow_raw_html=allow_raw_html is True,
     ), problems
 
 

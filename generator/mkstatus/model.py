@@ -165,6 +165,7 @@ class SiteConfig:
     history_days: int = 90
     config_path: str = "mkdocs.yml"
     use_directory_urls: bool = True  # MkDocs' setting: pages at a/ or at a.html
+    allow_raw_html: bool = False  # incident Markdown keeps raw HTML (not sanitized)
 
     def component(self, cid: str) -> Component:
         return next(c for c in self.components if c.id == cid)

@@ -19,11 +19,13 @@ from mkstatus.compute.site import Site, compute
 from mkstatus.compute.status import ProbeVerdict
 from mkstatus.compute.uptime import daily_latency, site_uptime
 from mkstatus.config import parse_config, read_text
-from mkstatus.errors import ValidationError
+from mkstatus.errors import Problem, ValidationError
 from mkstatus.files import shown
 from mkstatus.incidents.parse import load_incidents
-from mkstatus.model import SiteConfig
+from mkstatus.model import Incident, SiteConfig
 from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
+from mkstatus.render.pages import MarkdownConfig
+from mkstatus.render.sanitize import markup_warnings
 from mkstatus.samples.cache import cache_file
 from mkstatus.samples.model import Sample
 from mkstatus.samples.read import load_aggregates, read_file, summarize_samples
@@ -42,6 +44,7 @@ class Project:
     site_url: str | None
     plugin: Mapping[str, Any]
     use_directory_urls: bool = True  # MkDocs' setting, which decides every page's URL
+    markdown: MarkdownConfig = MarkdownConfig()  # MkDocs' markdown_extensions
 
     @property
     def incidents_dir(self) -> Path:
@@ -81,10 +84,27 @@ def load_project(project: Project, now: datetime) -> Site:
     uptime = site_uptime(config, site.views, now, **inputs)
     reports = site_reports(config, site.views, now, probe_timelines=inputs["probe_timelines"])
     recent = probe_extras["recent_samples"]
-    return replace(site, extras={**site.extras, "uptime": uptime, "reports": reports,
-                                 "recent_samples": recent,
-                                 "latency_24h": recent_latency(recent, now),
-                                 "cert_expiry": probe_extras["cert_expiry"]})
+    warnings = [*site.warnings, *_markup_warnings(project, config, incidents)]
+    return replace(site, warnings=tuple(sorted(warnings)),
+                   extras={**site.extras, "uptime": uptime, "reports": reports,
+                           "recent_samples": recent,
+                           "latency_24h": recent_latency(recent, now),
+                           "cert_expiry": probe_extras["cert_expiry"]})
+
+
+def _markup_warnings(project: Project, config: SiteConfig, incidents: list[Incident]
+                     ) -> list[Problem]:
+    """What sanitizing would remove from incident text, for `check` and every build to
+    say before it is gone from the page."""
+    if config.allow_raw_html:
+        return []
+    convert = project.markdown.converter()
+
+    def lines_of(incident: Incident) -> list[str]:
+        text = read_text(project.root / incident.path) or ""
+        return text.replace("\r\n", "\n").split("\n")
+
+    return markup_warnings(incidents, convert, lines_of)
 
 
 def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tuple[

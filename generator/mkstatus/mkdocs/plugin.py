@@ -95,6 +95,7 @@ class MkstatusConfig(Config):
     history_days = c.Type(object, default=90)
     incidents_dir = c.Type(str, default="incidents")
     samples_dir = c.Type(str, default="samples")
+    allow_raw_html = c.Type(object, default=False)
 
 
 class MkstatusPlugin(BasePlugin[MkstatusConfig]):
@@ -114,7 +115,9 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                        docs_dir=Path(config.docs_dir),
                        site_name=self.site_name or config.site_name,
                        site_url=config.site_url, plugin=dict(self.config),
-                       use_directory_urls=config.use_directory_urls)
+                       use_directory_urls=config.use_directory_urls,
+                       markdown=MarkdownConfig(tuple(config.markdown_extensions),
+                                               dict(config.mdx_configs)))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if urls.CSS not in config.extra_css:
@@ -131,13 +134,13 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         now = self.now or resolve_now(os.environ.get("MKSTATUS_NOW") or None)
+        project = self.project(config)
         try:
             site, self.preloaded = self.preloaded, None
             if site is None or site.now != now:
-                site = load_project(self.project(config), now)
+                site = load_project(project, now)
             self.site = site
-            outputs = generate(site, markdown_config=MarkdownConfig(
-                tuple(config.markdown_extensions), dict(config.mdx_configs)))
+            outputs = generate(site, markdown_config=project.markdown)
         except MkstatusError as exc:
             raise PluginError(str(exc)) from None
         for warning in site.warnings:

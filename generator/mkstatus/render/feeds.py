@@ -22,6 +22,7 @@ from mkstatus.model import Kind, Status
 from mkstatus.render import urls
 from mkstatus.render.pages import update_anchor
 from mkstatus.render.reuse import CONVERSIONS
+from mkstatus.render.sanitize import sanitize
 from mkstatus.text import clean
 from mkstatus.times import iso_utc
 
@@ -54,7 +55,7 @@ def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
 def render_feeds(site: Site) -> list[tuple[str, bytes]]:
     """The site's feeds, which follow the home page, and each component's, which follow
     the component's page."""
-    html = EntryHtml()
+    html = EntryHtml(raw=site.config.allow_raw_html)
     files = _pair(site, None, entries(site), "", html)
     for comp in site.config.components:
         files += _pair(site, comp.id, entries(site, comp.id), f" — {comp.name}", html)
@@ -63,17 +64,21 @@ def render_feeds(site: Site) -> list[tuple[str, bytes]]:
 
 class EntryHtml:
     """Each update's Markdown converted once, however many feeds carry it (and kept for
-    the next build in this process, see ``reuse``)."""
+    the next build in this process, see ``reuse``), and sanitized as on the pages unless
+    the site allows ``raw`` HTML."""
 
-    def __init__(self) -> None:
+    def __init__(self, raw: bool = False) -> None:
         self.converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
+        self.raw = raw
 
     def __call__(self, item: Entry) -> str:
-        return CONVERSIONS.get(("entry", item.status.label, item.message),
+        return CONVERSIONS.get(("entry", self.raw, item.status.label, item.message),
                                lambda: self._html(item))
 
     def _html(self, item: Entry) -> str:
         body = self.converter.reset().convert(clean(item.message)) if item.message else ""
+        if not self.raw:
+            body = sanitize(body)
         return f"<p><strong>{item.status.label}</strong></p>{body}"
 
 

@@ -21,7 +21,7 @@ VERSION = "https://jsonfeed.org/version/1.1"
 def render_jsonfeed(site: Site) -> list[tuple[str, str]]:
     base = site.config.site_url
     site_urls = urls.Urls.of(site.config)
-    html = EntryHtml()
+    html = EntryHtml(raw=site.config.allow_raw_html)
     feed = {
         "version": VERSION,
         "title": clean(site.config.site_name),

@@ -2,8 +2,9 @@
 
 Each page is its metadata for the theme (title, hidden parts), handed over as data, and a
 finished HTML body: every value we interpolate is HTML-escaped by Jinja2's autoescape,
-and committers' trusted Markdown (summaries, messages, postmortems) is converted here
-with the site's own Markdown extensions. MkDocs then only wraps the body in the theme:
+and incident Markdown (summaries, messages, postmortems) is converted here with the
+site's own Markdown extensions, then sanitized (``sanitize``) unless the site allows raw
+HTML. MkDocs then only wraps the body in the theme:
 re-parsing thousands of HTML blocks through Python-Markdown cost more than the rest of
 the build. Page titles are escaped too, because Material prints `page.meta.title` raw.
 """
@@ -28,6 +29,7 @@ from mkstatus.compute.status import View
 from mkstatus.model import ComponentStatus, Indicator, Kind, MaintenanceStatus, Status
 from mkstatus.render import urls
 from mkstatus.render.reuse import BYTECODE, CONVERSIONS
+from mkstatus.render.sanitize import sanitize
 from mkstatus.text import clean
 from mkstatus.times import iso_utc, show, show_duration
 
@@ -70,14 +72,17 @@ class MarkdownConfig:
     extensions: tuple[Any, ...] = DEFAULT_EXTENSIONS
     configs: Mapping[str, Any] = field(default_factory=dict)
 
-    def converter(self) -> Converter:
+    def converter(self, sanitized: bool = False) -> Converter:
+        """Markdown to HTML; ``sanitized``: through the allowlist of ``sanitize``."""
         return Converter(markdown.Markdown(extensions=list(self.extensions),
                                           extension_configs=dict(self.configs)),
-                         settings=repr((self.extensions, sorted(self.configs.items()))))
+                         settings=repr((self.extensions, sorted(self.configs.items()),
+                                        sanitized)),
+                         finish=sanitize if sanitized else None)
 
 
 class Converter:
-    """Committers' Markdown (trusted) to HTML; control characters are dropped.
+    """Markdown to HTML, sanitized when ``finish`` is given; control characters are dropped.
 
     Python-Markdown's cost is mostly per call, so a page's pieces are converted in one
     call, separated by HTML comments, and split again; should a piece swallow a separator
@@ -86,13 +91,18 @@ class Converter:
     and the Markdown ``settings``.
     """
 
-    def __init__(self, engine: markdown.Markdown, settings: str = "") -> None:
+    def __init__(self, engine: markdown.Markdown, settings: str = "",
+                 finish: Callable[[str], str] | None = None) -> None:
         self.engine = engine
         self.settings = settings
+        self.finish = finish
 
     def __call__(self, text: str) -> Markup:
-        return CONVERSIONS.get(("page", self.settings, text), lambda: Markup(
-            self.engine.reset().convert(clean(text))))
+        return CONVERSIONS.get(("page", self.settings, text), lambda: self._one(text))
+
+    def _one(self, text: str) -> Markup:
+        html_out = self.engine.reset().convert(clean(text))
+        return Markup(self.finish(html_out) if self.finish else html_out)
 
     def many(self, texts: list[str]) -> list[Markup]:
         return list(CONVERSIONS.get(("pages", self.settings, *texts),
@@ -106,8 +116,9 @@ class Converter:
         parts = re.split(r"<!--mks-piece-(\d+)-->", html_out)
         numbers = [int(n) for n in parts[1::2]]
         if numbers != list(range(len(texts))):
-            return [Markup(self.engine.reset().convert(clean(text))) for text in texts]
-        return [Markup(part.strip()) for part in parts[2::2]]
+            return [self._one(text) for text in texts]
+        finish = self.finish or (lambda piece: piece)
+        return [Markup(finish(part.strip())) for part in parts[2::2]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +187,14 @@ class PageRenderer:
         self.urls = urls.Urls.of(site.config)
         self.extra = extra or {}
         self.env = env = _environment()
-        self.convert = (markdown_config or MarkdownConfig()).converter()
+        markdown_config = markdown_config or MarkdownConfig()
+        self.convert = markdown_config.converter(sanitized=not site.config.allow_raw_html)
         names = {c.id: c.name for c in site.config.components}
         zone = site.config.zone
-        env.filters.update(md=self.convert, show=lambda moment: show(moment, zone),
+        # The introduction (docs/index.md) is one of the site's own pages, as trusted as
+        # the others MkDocs renders from docs/: only incident text is sanitized.
+        env.filters.update(md=self.convert, trusted_md=markdown_config.converter(),
+                           show=lambda moment: show(moment, zone),
                            cname=lambda cid: names.get(cid, cid),
                            t=_memo(lambda moment: time_html(moment, zone)))
         self.incident_template = env.get_template("incident.md.j2")
