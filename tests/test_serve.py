@@ -35,7 +35,9 @@ class Served:
     def __init__(self, root: Path, port: int) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH",
                                                                  "MKSTATUS_NOW")}
-        env["NO_MKDOCS_2_WARNING"] = "1"
+        self.tmp = root.parent / "tmp"  # where the preview's temporary folder goes
+        self.tmp.mkdir(exist_ok=True)
+        env.update({"NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(self.tmp)})
         self.url = f"http://127.0.0.1:{port}/"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mkstatus", "serve", "--dev-addr", f"127.0.0.1:{port}",
@@ -77,13 +79,13 @@ class Served:
             time.sleep(0.5)
         raise AssertionError("the page never changed:\n" + "\n".join(self.lines))
 
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)  # as Ctrl-C: the server cleans up
+    def stop(self, how: signal.Signals = signal.SIGINT) -> int:
+        self.process.send_signal(how)  # Ctrl-C, or a process manager's SIGTERM
         try:
-            self.process.wait(timeout=30)
+            return self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.wait()
+            return self.process.wait()
 
 
 @pytest.fixture
@@ -100,6 +102,10 @@ def test_serve_says_where_it_serves(served: Served) -> None:
     line = served.wait_for_line(lambda line: "Serving on " in line)
     assert line.endswith(f"Serving on {served.url}")
     assert "Delays sending and receiving email" in served.get()
+    (preview,) = served.tmp.glob("mkstatus-serve-*")
+    assert (preview / "site" / "index.html").is_file()
+    assert served.stop(signal.SIGTERM) == 0  # as a process manager stops it
+    assert not preview.exists()
 
 
 def test_an_invalid_file_keeps_the_last_good_site_and_shows_the_errors(

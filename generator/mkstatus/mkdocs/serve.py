@@ -11,16 +11,18 @@ lets the waiting requests go; saving the fixed file rebuilds and clears them.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,8 +78,23 @@ def run_serve(config_file: Path, now_option: str | None, dev_addr: str) -> None:
     check_address(host, port)  # before the first build: say it now, not after it
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = f"http://{host}:{port}{('/' + mount_path.lstrip('/')).rstrip('/')}/"
-    with console_log(logging.INFO):
+    with console_log(logging.INFO), _terminate_as_interrupt():
         _serve(config_file, config, dev_addr, serve_url, mount_path)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a process manager, a script's ``terminate()``) shuts down as Ctrl-C does,
+    so the preview's temporary folder is removed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    saved = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, saved)
 
 
 def _serve(config_file: Path, config: Any, dev_addr: str, serve_url: str,
