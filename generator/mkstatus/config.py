@@ -6,6 +6,7 @@ file's YAML nodes for positions, so a bad key is reported as `mkdocs.yml:14:9: .
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,23 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from mkstatus.errors import Problem
 from mkstatus.incidents import strictyaml as sy
 from mkstatus.incidents.parse import COMPONENT_ID_RE
-from mkstatus.model import SLO_PERIODS, Component, SiteConfig, Slo
+from mkstatus.model import (
+    NOTIFY_EVENTS,
+    SLO_PERIODS,
+    Component,
+    Destination,
+    SiteConfig,
+    Slo,
+)
 from mkstatus.probes.config import parse_probe
 from mkstatus.text import did_you_mean
 from mkstatus.times import TimeError, load_zone
 
+SUBSCRIBE_KEYS = ("notify", "websub_hub", "subscribe_email", "subscribe_url")
 PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
-               "incidents_dir", "samples_dir", "allow_raw_html")
+               "incidents_dir", "samples_dir", "allow_raw_html", *SUBSCRIBE_KEYS)
+NOTIFY_KEYS = ("url", "webhook", "secret", "components", "events", "reminder_minutes",
+               "timeout_s")
 RESERVED_IDS = ("status",)
 COMPONENT_KEYS = ("id", "name", "group", "description", "probe", "slo")
 KeyPath = tuple[str | int, ...]
@@ -98,6 +109,7 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
     if not isinstance(allow_raw_html, bool):
         error(("allow_raw_html",), f"allow_raw_html: expected true or false, found "
               f"{allow_raw_html!r}")
+    subscribe = subscribe_settings(plugin, [c.id for c in components], error, locate)
     if problems:
         return None, problems
     url = str(site_url)
@@ -106,7 +118,120 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
         contact=str(contact), components=tuple(components), config_path=config_path,
         feed_limit=numbers["feed_limit"], history_days=numbers["history_days"],
         use_directory_urls=use_directory_urls, allow_raw_html=allow_raw_html is True,
+        **subscribe,
     ), problems
+
+
+def subscribe_settings(plugin: Mapping[str, Any], component_ids: list[str], error: Any,
+                       locate: Locator) -> dict[str, Any]:
+    """`notify:` destinations, `websub_hub`, `subscribe_email` and `subscribe_url`.
+
+    Only their shape is checked here; ${VARS} stay unexpanded (a build needs no secret)
+    and whether Apprise knows a URL's service is checked by `mkstatus notify`."""
+    out: dict[str, Any] = {}
+    for key in ("websub_hub", "subscribe_url"):
+        value = plugin.get(key)
+        if value is not None and not (isinstance(value, str) and _HTTP_RE.match(value)):
+            error((key,), f"{key}: expected an http:// or https:// URL, found {value!r}")
+        elif value is not None:
+            out[key] = value
+    email = plugin.get("subscribe_email")
+    if email is not None and not (isinstance(email, str) and _EMAIL_RE.fullmatch(email)):
+        error(("subscribe_email",), f"subscribe_email: expected an email address such as "
+              f"status@example.com, found {email!r}")
+    elif email is not None:
+        out["subscribe_email"] = email
+    raw = plugin.get("notify")
+    if raw is None:
+        return out
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        error(("notify",), "notify: expected a list of destinations (`- url: ...` or "
+              "`- webhook: ...`)")
+        return out
+    destinations = [_destination(i, item, component_ids, error, locate)
+                    for i, item in enumerate(raw)]
+    out["notify"] = tuple(d for d in destinations if d is not None)
+    return out
+
+
+_HTTP_RE = re.compile(r"(?i)https?://[^/?#\s]")
+_EMAIL_RE = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+_SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
+_VAR_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
+
+
+def _destination(index: int, item: object, component_ids: list[str], error: Any,
+                 locate: Locator) -> Destination | None:
+    where: KeyPath = ("notify", index)
+    name = f"notify[{index}]"
+    if not isinstance(item, Mapping):
+        error(where, f"{name}: expected a mapping with `url:` (Apprise) or `webhook:`")
+        return None
+    for key in item:
+        if key not in NOTIFY_KEYS:
+            error((*where, key), f"{name}: unknown key {key!r}"
+                  f"{did_you_mean(str(key), NOTIFY_KEYS)}")
+    webhook = "webhook" in item
+    key = "webhook" if webhook else "url"
+    if webhook == ("url" in item):
+        error(where, f"{name}: give exactly one of `url:` (an Apprise URL) and `webhook:` "
+              "(our signed JSON webhook)")
+        return None
+    url = item[key]
+    pattern = _HTTP_RE if webhook else _SCHEME_RE
+    kind = "an http:// or https:// URL" if webhook else "an Apprise URL such as slack://..."
+    if not isinstance(url, str) or not pattern.match(url):
+        error((*where, key), f"{name}.{key}: expected {kind}, found {url!r}")
+        return None
+    secret = item.get("secret")
+    if webhook and not (isinstance(secret, str) and secret):
+        error((*where, "secret") if "secret" in item else where,
+              f"{name}.secret: the webhook needs a secret to sign with, such as "
+              '"${WEBHOOK_SECRET}"')
+    elif not webhook and secret is not None:
+        error((*where, "secret"), f"{name}.secret: only a `webhook:` destination has a "
+              "secret (put an Apprise service's secrets in its URL as ${VARS})")
+    for text_key, text in ((key, url), ("secret", secret)):
+        if isinstance(text, str) and "${" in _VAR_RE.sub("", text):
+            error((*where, text_key), f"{name}.{text_key}: malformed ${{VAR}} reference "
+                  "(expected ${NAME} with letters, digits, _)")
+    components = _names(item, "components", component_ids, name, where, error)
+    events = _names(item, "events", list(NOTIFY_EVENTS), name, where, error)
+    minutes = item.get("reminder_minutes", 60)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 10080:
+        error((*where, "reminder_minutes"), f"{name}.reminder_minutes: expected whole "
+              f"minutes from 1 to 10080, found {minutes!r}")
+        minutes = 60
+    timeout = item.get("timeout_s", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or \
+            not 0 < timeout <= 300:
+        error((*where, "timeout_s"), f"{name}.timeout_s: expected a positive number of "
+              f"seconds up to 300, found {timeout!r}")
+        timeout = 10
+    return Destination(index=index, url=url, webhook=webhook,
+                       secret=secret if isinstance(secret, str) else "",
+                       components=components, events=events, reminder_minutes=minutes,
+                       timeout_s=float(timeout), where=locate(where))
+
+
+def _names(item: Mapping[str, Any], key: str, allowed: list[str], name: str,
+           where: KeyPath, error: Any) -> tuple[str, ...]:
+    raw = item.get(key)
+    if raw is None:
+        return ()
+    if not isinstance(raw, Sequence) or isinstance(raw, str) or not raw:
+        error((*where, key), f"{name}.{key}: expected a list such as "
+              f"[{', '.join(allowed[:2])}], found {raw!r}")
+        return ()
+    out = []
+    for value in raw:
+        if value in allowed:
+            out.append(str(value))
+        else:
+            error((*where, key), f"{name}.{key}: unknown {key[:-1]} {value!r}"
+                  f"{did_you_mean(str(value), allowed)}; expected one of "
+                  f"{', '.join(allowed)}")
+    return tuple(out)
 
 
 def _positive(plugin: Mapping[str, Any], key: str, default: int, error: Any) -> int:

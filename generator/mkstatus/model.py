@@ -154,6 +154,28 @@ class Component:
     slo: Slo | None = None
 
 
+NOTIFY_EVENTS = ("incident", "update", "resolved", "maintenance", "reminder", "notice")
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """One entry of the plugin's `notify:` list (see `mkstatus.notify`).
+
+    URLs and the secret keep their ${VARS} unexpanded: the configuration never holds a
+    secret value, and the delivery ledger is keyed by the template.
+    """
+
+    index: int
+    url: str  # an Apprise URL, or the signed webhook's http(s) URL
+    webhook: bool = False
+    secret: str = ""  # the webhook's HMAC key
+    components: tuple[str, ...] = ()  # empty: every component
+    events: tuple[str, ...] = ()  # empty: every event of NOTIFY_EVENTS
+    reminder_minutes: int = 60  # "starting soon" this long before a maintenance window
+    timeout_s: float = 10  # total deadline of one attempt
+    where: tuple[int, int] = (1, 1)  # line and column in the config file
+
+
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     site_name: str
@@ -166,6 +188,10 @@ class SiteConfig:
     config_path: str = "mkdocs.yml"
     use_directory_urls: bool = True  # MkDocs' setting: pages at a/ or at a.html
     allow_raw_html: bool = False  # incident Markdown keeps raw HTML (not sanitized)
+    notify: tuple[Destination, ...] = ()
+    websub_hub: str | None = None
+    subscribe_email: str | None = None
+    subscribe_url: str | None = None
 
     def component(self, cid: str) -> Component:
         return next(c for c in self.components if c.id == cid)

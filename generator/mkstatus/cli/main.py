@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mkstatus import __version__
-from mkstatus.cli import authoring, probes, site
+from mkstatus.cli import authoring, notify, probes, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +17,4 @@ def main() -> None:
 site.register(main)
 authoring.register(main)
 probes.register(main)
+notify.register(main)

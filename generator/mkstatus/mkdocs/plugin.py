@@ -96,6 +96,10 @@ class MkstatusConfig(Config):
     incidents_dir = c.Type(str, default="incidents")
     samples_dir = c.Type(str, default="samples")
     allow_raw_html = c.Type(object, default=False)
+    notify = c.Optional(c.Type(object))
+    websub_hub = c.Optional(c.Type(object))
+    subscribe_email = c.Optional(c.Type(object))
+    subscribe_url = c.Optional(c.Type(object))
 
 
 class MkstatusPlugin(BasePlugin[MkstatusConfig]):

@@ -69,7 +69,7 @@ def dumps(document: Json) -> str:
 
 def render_api(site: Site) -> list[tuple[str, str]]:
     """Every /api/v2 endpoint as (path, JSON text)."""
-    api = _Api(site)
+    api = Api(site)
     page = api.page()
     incidents = [api.incident(v) for v in _candidates(api.incident_views(), site.now,
                                                        api.created_at)]
@@ -132,7 +132,7 @@ def _by_schedule(items: list[Json]) -> list[Json]:
     return sorted(items, key=lambda m: (m["scheduled_for"], m["id"]))
 
 
-class _Api:
+class Api:
     """Ids and shapes for one site; one instance per build."""
 
     def __init__(self, site: Site) -> None:

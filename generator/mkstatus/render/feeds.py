@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
+from xml.sax.saxutils import quoteattr
 
 import markdown
 from feedgen.feed import FeedGenerator
@@ -94,16 +95,29 @@ def _pair(site: Site, component: str | None, items: list[Entry], suffix: str,
     a page (the home page, or the component's): Atom's `alternate` link and RSS's channel
     `<link>` (feedgen writes the last link given there, so the alternate link comes last)."""
     base, site_urls = site.config.site_url, urls.Urls.of(site.config)
+    hub = site.config.websub_hub
     rss_path, atom_path = urls.feed("rss", component), urls.feed("atom", component)
     fg = _generator(site, items, suffix, html)
     page = base if component is None else site_urls.page(urls.component_page(component))
     fg.link(href=base + rss_path, rel="self", replace=True)
     fg.link(href=page, rel="alternate")
-    rss = fg.rss_str(pretty=True)
+    rss = websub_rss(fg.rss_str(pretty=True), hub)
     fg.link(href=base + atom_path, rel="self", replace=True)
+    if hub:
+        fg.link(href=hub, rel="hub")
     fg.link(href=page, rel="alternate")
     fg.id(base + atom_path)
     return [(rss_path, rss), (atom_path, fg.atom_str(pretty=True))]
+
+
+def websub_rss(rss: bytes, hub: str | None) -> bytes:
+    """With `websub_hub`, the channel's hub link beside its self link (WebSub 4): feedgen
+    writes only the self link into RSS."""
+    if not hub:
+        return rss
+    marker = b' rel="self"/>'
+    return rss.replace(marker, marker + f"\n    <atom:link href={quoteattr(hub)} "
+                       'rel="hub"/>'.encode(), 1)
 
 
 def _generator(site: Site, items: list[Entry], suffix: str, html: EntryHtml) -> FeedGenerator:

@@ -61,6 +61,7 @@ def rules(site_urls: urls.Urls, assets: list[str]) -> list[Rule]:
     for fmt in ("rss", "atom"):  # Cache-Control comes from /components/*
         out.append(("/" + urls.feed(fmt, ":component"),
                     [CORS, ("Content-Type", TYPES["." + fmt])]))
+    out.append(("/" + urls.json_feed(":component"), [CORS, ("Content-Type", TYPES[".json"])]))
     out.append(("/" + urls.CSS, [short]))
     out += [("/" + path, [("Cache-Control", IMMUTABLE)]) for path in assets]
     return out

@@ -1,8 +1,10 @@
-"""/history.json: JSON Feed 1.1 with exactly the entries of /history.rss and .atom.
+"""/history.json: JSON Feed 1.1 with exactly the entries of /history.rss and .atom, and
+/components/<id>/history.json with those of each component's feeds.
 
 Some readers and most scripts prefer JSON to XML. The entries, their order, their limit
 and their ids come from `feeds.entries()` and `feeds.tag_uri()`, so a reader that
-follows both formats sees one item per update under one id.
+follows both formats sees one item per update under one id. With `websub_hub`, each
+feed names the hub (`hubs`), as the XML feeds do with `<link rel="hub">`.
 """
 
 from __future__ import annotations
@@ -19,23 +21,33 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_jsonfeed(site: Site) -> list[tuple[str, str]]:
+    html = EntryHtml(raw=site.config.allow_raw_html)
+    out = [(urls.json_feed(), _feed(site, None, "", html))]
+    for comp in site.config.components:
+        out.append((urls.json_feed(comp.id), _feed(site, comp.id, f" — {comp.name}", html)))
+    return out
+
+
+def _feed(site: Site, component: str | None, suffix: str, html: EntryHtml) -> str:
     base = site.config.site_url
     site_urls = urls.Urls.of(site.config)
-    html = EntryHtml(raw=site.config.allow_raw_html)
-    feed = {
+    feed: dict[str, object] = {
         "version": VERSION,
-        "title": clean(site.config.site_name),
+        "title": clean(site.config.site_name + suffix),
         "description": clean(
             f"Every update of incidents and maintenance on {site.config.site_name}"),
-        "home_page_url": base,
-        "feed_url": site_urls.absolute(urls.JSON_FEED),
+        "home_page_url": base if component is None else
+        site_urls.page(urls.component_page(component)),
+        "feed_url": site_urls.absolute(urls.json_feed(component)),
         "language": "en",
         "authors": [{"name": clean(site.config.site_name), "url": base}],
         "_mkstatus": {"about": "https://pypi.org/project/mkstatus/",
                       "version": __version__},
-        "items": [_item(base, site_urls, e, html) for e in entries(site)],
+        "items": [_item(base, site_urls, e, html) for e in entries(site, component)],
     }
-    return [(urls.JSON_FEED, dumps(feed))]
+    if site.config.websub_hub:
+        feed["hubs"] = [{"type": "WebSub", "url": site.config.websub_hub}]
+    return dumps(feed)
 
 
 def _item(base: str, site_urls: urls.Urls, item: Entry, html: EntryHtml

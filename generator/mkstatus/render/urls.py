@@ -65,6 +65,11 @@ def feed(fmt: FeedFormat, component_id: str | None = None) -> str:
     return f"{stem}.{fmt}"
 
 
+def json_feed(component_id: str | None = None) -> str:
+    """The site's JSON Feed, or one component's (beside its RSS and Atom feeds)."""
+    return JSON_FEED if component_id is None else f"{COMPONENTS}{component_id}/{JSON_FEED}"
+
+
 def api(endpoint: str) -> str:
     """A Statuspage v2 endpoint, such as ``summary.json`` or ``incidents/unresolved.json``."""
     return API + endpoint
