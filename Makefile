@@ -17,6 +17,7 @@ test:
 site:
 	scripts/setup demo
 	.venv/bin/mkstatus build --now $(DEMO_NOW)
+	.venv/bin/mkstatus notify --dry-run --now $(DEMO_NOW)   # what a deploy would send
 
 goldens:
 	scripts/setup test

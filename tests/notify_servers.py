@@ -46,6 +46,7 @@ class Receiver:
     port: int = field(default_factory=free_port)
     requests: list[Request] = field(default_factory=list)
     attempts: int = 0
+    times: list[float] = field(default_factory=list)  # when each request was recorded
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -100,6 +101,7 @@ class Receiver:
                                       h.headers.get("X-Mkstatus-Signature", ""))
         with self.lock:
             self.requests.append(request)
+            self.times.append(time.monotonic())
         if self.delay:
             time.sleep(self.delay)
         h.send_response(204 if request.verified is not False else 401)

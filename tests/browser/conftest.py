@@ -45,7 +45,8 @@ class State:
 
     def paths(self) -> dict[str, str]:
         return {"home": "/", "incident": f"/incidents/{self.incident}/",
-                "history": "/history/", "component": f"/components/{self.component}/"}
+                "history": "/history/", "component": f"/components/{self.component}/",
+                "subscribe": "/subscribe/"}
 
 
 STATES = {s.name: s for s in (
@@ -56,7 +57,7 @@ STATES = {s.name: s for s in (
     State("maintenance", "2026-11-07T11:30:00Z", "Service Under Maintenance",
           "2026-11-08-database-upgrade", "dashboard", "Under maintenance"),
 )}
-PAGES = ("home", "incident", "history", "component")
+PAGES = ("home", "incident", "history", "component", "subscribe")
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -51,7 +51,8 @@ def test_status_readable_without_javascript(contexts: Any, served: dict[str, Ser
     expected = {"home": (".mks-banner", s.banner),
                 "component": (".mks-banner", s.component_status),
                 "incident": (".mks-incident-head .mks-ustatus", None),
-                "history": (".mks-history a", None)}
+                "history": (".mks-history a", None),
+                "subscribe": (".mks-subscribe-feeds a", "RSS")}
     selector, text = expected[page]
     with visit(contexts, served[state], page, javascript=False) as seen:
         first = seen.page.locator(selector).first

@@ -16,7 +16,7 @@ from typing import Any
 from mkstatus import parallel
 from mkstatus.compute.site import Site
 from mkstatus.errors import BuildError
-from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed, urls
+from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed, subscribe, urls
 from mkstatus.render.feeds import render_feeds
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig, PageRenderer
 from mkstatus.render.report_badges import render_report_badges
@@ -83,6 +83,7 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         ("reports", lambda s: render_report_pages(s, pages.env, pages.urls)),
         ("uptime-json", render_uptime_json),
         ("report-badges", render_report_badges),
+        ("subscribe", subscribe.render_subscribe),
         *renderers,
     ]
     parts = parallel.split(views, PART)

@@ -20,6 +20,7 @@ from mkstatus.model import SiteConfig
 
 HOME = "index.md"
 HISTORY = "history.md"
+SUBSCRIBE = "subscribe.md"
 INCIDENTS = "incidents/"
 COMPONENTS = "components/"
 HISTORY_FEED = "history"  # + .rss / .atom; the JSON Feed is JSON_FEED
@@ -152,6 +153,9 @@ class Links:
     def history(self) -> str:
         return self.page(HISTORY)
 
+    def subscribe(self) -> str:
+        return self.page(SUBSCRIBE)
+
     def month(self, month: str) -> str:
         return self.page(month_page(month))
 
@@ -170,8 +174,8 @@ class Links:
     def feed(self, fmt: FeedFormat, component_id: str | None = None) -> str:
         return self.to(feed(fmt, component_id))
 
-    def json_feed(self) -> str:
-        return self.to(JSON_FEED)
+    def json_feed(self, component_id: str | None = None) -> str:
+        return self.to(json_feed(component_id))
 
     def calendar(self) -> str:
         return self.to(CALENDAR)
