@@ -17,7 +17,14 @@ from datetime import datetime, timedelta
 
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.model import Destination, Kind, MaintenanceStatus, Status, UpdateStatus
+from mkstatus.model import (
+    STATUSES,
+    Destination,
+    Kind,
+    MaintenanceStatus,
+    Status,
+    UpdateStatus,
+)
 from mkstatus.render import urls
 from mkstatus.render.feeds import Entry, entries, entry_title, entry_url, tag_uri
 from mkstatus.text import clean
@@ -65,8 +72,8 @@ def _from_entry(site_urls: urls.Urls, item: Entry) -> Event:
     else:
         kind = "incident" if index == 0 else "update"
     return Event(id=tag_uri(site_urls.site_url, v.id, item.time), kind=kind, time=item.time,
-                 view=v, status=item.status, title=entry_title(item), message=item.message,
-                 link=entry_url(site_urls, item), index=index)
+                 view=v, status=STATUSES[item.status], title=entry_title(item),
+                 message=item.message, link=entry_url(site_urls, item), index=index)
 
 
 def clock_events(site: Site, lead: timedelta) -> list[Event]:

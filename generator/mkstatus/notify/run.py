@@ -104,20 +104,19 @@ class _Texts:
     def __init__(self, site: Site) -> None:
         self.site = site
         self.api = Api(site)
-        self.cache: dict[tuple[str, str], object] = {}
+        self.texts: dict[str, tuple[str, str, str]] = {}
+        self.bodies: dict[str, bytes] = {}
 
     def apprise(self, event: Event) -> tuple[str, str, str]:
-        return self._get(("apprise", event.id), lambda: (
-            event.title, message.body_markdown(self.site, event), message.notify_type(event)))
+        if event.id not in self.texts:
+            self.texts[event.id] = (event.title, message.body_markdown(self.site, event),
+                                    message.notify_type(event))
+        return self.texts[event.id]
 
     def webhook(self, event: Event) -> bytes:
-        return self._get(("webhook", event.id),
-                         lambda: message.webhook_body(self.site, self.api, event))
-
-    def _get(self, key: tuple[str, str], make: Callable[[], object]) -> object:
-        if key not in self.cache:
-            self.cache[key] = make()
-        return self.cache[key]
+        if event.id not in self.bodies:
+            self.bodies[event.id] = message.webhook_body(self.site, self.api, event)
+        return self.bodies[event.id]
 
 
 def _deliver(site: Site, target: Destination | None, report: Report, ledger: Ledger,
