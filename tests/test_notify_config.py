@@ -120,3 +120,34 @@ def test_the_ledger_survives_half_a_line(tmp_path: Path) -> None:
     assert lines[1] == b'{"id": "half' and json.loads(lines[2])["id"] == "b"
     assert ledger.ids() == {"a", "b"}
     assert ledger.path.parent == tmp_path / ".mkstatus" / "notified"
+
+
+GUIDE = Path(__file__).resolve().parent.parent / "guide" / "notifications.md"
+# Values shaped like each service's real tokens (Apprise checks their shape).
+DUMMY = {"SMTP_USER": "user", "SMTP_PASS": "pass", "SLACK_A": "T1JJ3T3L2",
+         "SLACK_B": "A1BRTD4JD", "SLACK_C": "TIiajkdnlazkcOXrIdevi7FQ",
+         "SLACK_BOT_TOKEN": "xoxb-1234-1234-abc124", "DISCORD_WEBHOOK_ID": "4174216298",
+         "DISCORD_WEBHOOK_TOKEN": "JHMHI8qBe7bk2ZwO5U711o3dV_js",
+         "TEAMS_HOST": "prod-99.westus.logic.azure.com:443", "TEAMS_WORKFLOW": "abc123",
+         "TEAMS_SIGNATURE": "def456", "MATRIX_USER": "bot", "MATRIX_PASS": "pw",
+         "TELEGRAM_BOT_TOKEN": "123456789:abcdefg_hijklmnop", "TELEGRAM_CHAT_ID": "12315544",
+         "NTFY_TOPIC": "status-xyz", "NTFY_TOKEN": "tk_abcdef", "HOOK_TOKEN": "abc"}
+
+
+def test_every_channel_url_the_guide_shows_is_one_apprise_knows() -> None:
+    import re
+
+    import apprise
+    from mkstatus.notify.channels import expand
+
+    text = GUIDE.read_text().split("## Channels", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "://" in line]
+    urls = [u for row in rows for u in re.findall(r"`([a-z]+s?://[^`]+)`", row)]
+    assert len(rows) == 8 and len(urls) >= 8
+    kinds = set()
+    for url in urls:
+        plugin = apprise.Apprise.instantiate(expand(url, DUMMY, "guide"))
+        assert plugin is not None, url
+        kinds.add(type(plugin).__name__)
+    assert kinds == {"NotifyEmail", "NotifySlack", "NotifyDiscord", "NotifyWorkflows",
+                     "NotifyMatrix", "NotifyTelegram", "NotifyNtfy", "NotifyJSON"}
