@@ -84,6 +84,9 @@ def _store(root: Path) -> list[Sample]:
     with (root / "2026/11/21/eu.jsonl").open("ab") as f:
         f.write(sample_line(Sample(datetime(2026, 11, 21, 23, 59, tzinfo=UTC), "api", "eu",
                                    Outcome.RESET, error="reset by [::1]:443")))
+        # A second probe process, at the same millisecond as the first, saw it fail.
+        twin = next(s for s in samples if s.region == "eu" and s.time.day == 21)
+        f.write(sample_line(Sample(twin.time, twin.component, "eu", Outcome.TIMEOUT)))
     return samples
 
 

@@ -28,9 +28,8 @@ from mkstatus.render.pages import MarkdownConfig
 from mkstatus.render.sanitize import markup_warnings
 from mkstatus.samples.cache import cache_file
 from mkstatus.samples.model import Sample
-from mkstatus.samples.read import load_aggregates, read_file, summarize_samples
+from mkstatus.samples.read import load_aggregates, raw_samples, summarize_samples
 from mkstatus.samples.reduce import merge_runs
-from mkstatus.samples.store import RUNS_SUFFIX, day_files, raw_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +138,7 @@ def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tupl
 def recent_samples(root: Path, since: datetime, until: datetime) -> tuple[Sample, ...]:
     """The raw samples in [since, until], sorted, duplicates dropped (a few day-files;
     ``summarize_samples`` has already warned about any line it skipped)."""
-    found: dict[tuple[datetime, str, str], Sample] = {}
-    for _, folder in day_files(root, since.astimezone(UTC).date()):
-        for path in raw_files(folder):
-            if (folder / f"{path.stem}{RUNS_SUFFIX}").exists():
-                continue  # compacted: the aggregate counts, not the leftover
-            for s in read_file(path, path.stem, lambda _: None):
-                if since <= s.time <= until:
-                    found.setdefault((s.time, s.component, s.region), s)
-    return tuple(found[k] for k in sorted(found))
+    return tuple(raw_samples(root, since=since, until=until, warn=lambda _: None))
 
 
 def strip_front_matter(text: str) -> str:

@@ -74,6 +74,7 @@ from mkstatus.samples.reduce import (
     merge_runs,
     reduce_file,
     reduce_group,
+    unique_order,
 )
 from mkstatus.samples.store import (
     LEGACY_RUNS_SUFFIX,
@@ -144,6 +145,23 @@ def summarize_samples(root: Path, *, since: datetime | None, until: datetime | N
     for message in warnings:
         warn(message)
     return summary
+
+
+def raw_samples(root: Path, *, since: datetime, until: datetime,
+                warn: Callable[[str], None]) -> list[Sample]:
+    """The raw samples in [since, until] as ``Sample`` objects, sorted and deduplicated
+    as everywhere (``reduce.unique_order``), for the few day-files whose figures need
+    every sample (the last hours' latency); compacted days have none."""
+    found: list[Sample] = []
+    for _, d in day_files(root, since.astimezone(UTC).date()):
+        for path in raw_files(d):
+            if aggregate_file(d, path.stem) is None:
+                found += [s for s in read_file(path, path.stem, warn) if since <= s.time <= until]
+    if not found:
+        return []
+    columns = zip(*((s.component, s.region, CODES[s.outcome.value], s.latency_ms,
+                     s.cert_expires, s.http_code, s.error) for s in found), strict=True)
+    return [found[i] for i in unique_order([to_us(s.time) for s in found], *columns)]
 
 
 def reduce_day_file(day: date, region: str, path: Path, data: bytes, max_gap: timedelta,

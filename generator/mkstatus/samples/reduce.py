@@ -135,13 +135,19 @@ def sort_unique(us: Sequence[int], *cols: Sequence[Any]) -> tuple[Sequence[Any],
     (the same line twice: a union merge, an append repeated), and samples that differ in
     any are all kept, in an order that depends on their content only (two probe
     processes that both recorded a sample at the same millisecond)."""
+    keep = unique_order(us, *cols)
+    take = itemgetter(*keep) if len(keep) > 1 else (lambda c: (c[keep[0]],))
+    return tuple(take(c) for c in (us, *cols))
+
+
+def unique_order(us: Sequence[int], *cols: Sequence[Any]) -> list[int]:
+    """The indices ``sort_unique`` keeps, in its order: by time, then by the other
+    columns in turn (None first); one index for samples equal in every column."""
     def key(i: int) -> tuple[Any, ...]:
         return (us[i], *((v is not None, 0 if v is None else v) for v in (c[i] for c in cols)))
 
     ordered = sorted((key(i), i) for i in range(len(us)))
-    keep = [i for j, (k, i) in enumerate(ordered) if j == 0 or k != ordered[j - 1][0]]
-    take = itemgetter(*keep) if len(keep) > 1 else (lambda c: (c[keep[0]],))
-    return tuple(take(c) for c in (us, *cols))
+    return [i for j, (k, i) in enumerate(ordered) if j == 0 or k != ordered[j - 1][0]]
 
 
 def runs_of(comp: str, region: str, us: Sequence[int], codes: Sequence[int],
