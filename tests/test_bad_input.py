@@ -42,7 +42,8 @@ CASES: dict[str, tuple[str | bytes, list[str]]] = {
         "3:1: tab character in front matter: YAML indentation must use spaces"]),
     "unknown-key": ("---\ntitle: x\ntitel: y\n---\n" + UPDATE, [
         "3:1: unknown key 'titel' (did you mean 'title'?); expected one of: title, impact, "
-        "components, started, scheduled_for, scheduled_until, informational, pin, draft"]),
+        "components, started, scheduled_for, scheduled_until, informational, pin, draft, "
+        "recurrence"]),
     "unknown-component": ("---\ntitle: x\ncomponents:\n  apii: major_outage\n---\n" + UPDATE, [
         "4:3: unknown component 'apii' (did you mean 'api'?)"]),
     "bad-impact": ("---\ntitle: x\nimpact: huge\n---\n" + UPDATE, [

@@ -4,11 +4,13 @@ UID or DTSTAMP), then a parse with `icalendar`, on the demo and the trouble scen
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from dateutil.rrule import rrulestr
 from mkstatus.render.calendar import escape, fold
 
 from .test_api import DEMO_NOW, build_site, demo_copy, load
@@ -35,11 +37,12 @@ def content_lines(data: bytes) -> list[str]:
 
 
 def events(lines: list[str]) -> list[dict[str, str]]:
-    """Each VEVENT's properties by name (parameters dropped); nested blocks refused."""
+    """Each VEVENT's properties by name, and their parameters under "@NAME"; nested
+    blocks refused."""
     out, current = [], None
     for line in lines:
-        name, _, value = line.partition(":")
-        name = name.split(";")[0]
+        head, _, value = line.partition(":")
+        name, _, params = head.partition(";")
         if line == "BEGIN:VEVENT":
             assert current is None
             current = {}
@@ -50,12 +53,36 @@ def events(lines: list[str]) -> list[dict[str, str]]:
         elif current is not None:
             assert name not in current, f"{name} twice in one event"
             current[name] = value
+            current["@" + name] = params
+    return out
+
+
+def timezones(lines: list[str]) -> set[str]:
+    """The TZIDs the calendar defines in VTIMEZONE components."""
+    inside, out = False, set()
+    for line in lines:
+        if line in ("BEGIN:VTIMEZONE", "END:VTIMEZONE"):
+            inside = line.startswith("BEGIN")
+        elif inside and line.startswith("TZID:"):
+            out.add(line[5:])
     return out
 
 
 def utc(value: str) -> datetime:
     assert re.fullmatch(r"\d{8}T\d{6}Z", value), value
     return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+
+
+def moment(event: dict[str, str], name: str, zones: set[str]) -> datetime:
+    """A DATE-TIME property as an instant: UTC, or local time with a TZID that a
+    VTIMEZONE of the calendar defines (RFC 5545 3.2.19)."""
+    params = dict(p.split("=", 1) for p in event["@" + name].split(";") if p)
+    if "TZID" not in params:
+        return utc(event[name])
+    assert params["TZID"] in zones, f"{name}: TZID {params['TZID']} has no VTIMEZONE"
+    assert re.fullmatch(r"\d{8}T\d{6}", event[name]), event[name]
+    local = datetime.strptime(event[name], "%Y%m%dT%H%M%S")
+    return local.replace(tzinfo=ZoneInfo(params["TZID"])).astimezone(UTC)
 
 
 @pytest.mark.parametrize("site_name", ["demo", "trouble"])
@@ -67,12 +94,15 @@ def test_rfc5545_musts(request: pytest.FixtureRequest, site_name: str) -> None:
     assert "VERSION:2.0" in head
     assert any(line.startswith("PRODID:") and len(line) > 7 for line in head)
     found = events(lines)
+    zones = timezones(lines)
     assert found
     for event in found:
         for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE"):
             assert event.get(required), (required, event)
-        assert utc(event["DTEND"]) > utc(event["DTSTART"])
+        assert moment(event, "DTEND", zones) > moment(event, "DTSTART", zones)
         utc(event["DTSTAMP"])
+        if "EXDATE" in event:  # same value type and zone as DTSTART (RFC 5545 3.8.5.1)
+            assert event["@EXDATE"] == event["@DTSTART"]
         assert event["STATUS"] in ("CONFIRMED", "CANCELLED")
         assert int(event["SEQUENCE"]) >= 0
     uids = [e["UID"] for e in found]
@@ -84,10 +114,25 @@ def test_rfc5545_musts(request: pytest.FixtureRequest, site_name: str) -> None:
 
 
 def test_demo_matches_the_json_api(demo: Path) -> None:
-    found = {e["UID"]: e for e in events(content_lines((demo / "maintenance.ics")
-                                                       .read_bytes()))}
+    """Each maintenance of the JSON API is an event, or an occurrence of a recurring
+    event's RRULE (its id is the series' id and the occurrence's date)."""
+    lines = content_lines((demo / "maintenance.ics").read_bytes())
+    found = {e["UID"]: e for e in events(lines)}
+    series = {uid.split("@")[0]: e for uid, e in found.items() if "RRULE" in e}
+    assert series, "the demo has a recurring maintenance"
     for item in load(demo, "scheduled-maintenances.json")["scheduled_maintenances"]:
         incident_id = item["shortlink"].rstrip("/").rsplit("/", 1)[1]
+        stem = next((s for s in series if incident_id.startswith(s + "-")), None)
+        if stem is not None:
+            event = series[stem]
+            start = moment(event, "DTSTART", timezones(lines))
+            zone = ZoneInfo(event["@DTSTART"].split("=", 1)[1])
+            rule = rrulestr(event["RRULE"], dtstart=start.astimezone(zone))
+            expected = datetime.fromisoformat(item["scheduled_for"].replace("Z", "+00:00"))
+            assert expected in list(rule.between(expected - timedelta(days=1),
+                                                 expected + timedelta(days=1), inc=True))
+            assert incident_id.endswith(expected.astimezone(zone).date().isoformat())
+            continue
         event = found[f"{incident_id}@status.example.com"]
         assert int(event["SEQUENCE"]) == len(item["incident_updates"])
         assert utc(event["DTSTART"]).isoformat().replace("+00:00", "Z") == item["scheduled_for"]

@@ -6,7 +6,7 @@ Statuses are ordered enums so that "the worst of" is `max()`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -223,6 +223,7 @@ class Update:
     message: str  # trusted Markdown written by a committer
     components: tuple[tuple[str, ComponentStatus], ...]  # changes from this update on
     line: int
+    occurrence: date | None = None  # of a recurring maintenance: the one it speaks for
 
     @property
     def label(self) -> str:
@@ -252,6 +253,8 @@ class Incident:
     pin: bool = False
     draft: bool = False
     newest_first: bool = True
+    recurrence: str | None = None  # an RFC 5545 RRULE (normalized): a recurring maintenance
+    series: Incident | None = None  # on one occurrence of it: the file's incident
     component_ids: tuple[str, ...] = field(init=False, default=())  # every component named
 
     def __post_init__(self) -> None:

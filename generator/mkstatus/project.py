@@ -22,6 +22,7 @@ from mkstatus.config import parse_config, read_text
 from mkstatus.errors import Problem, ValidationError
 from mkstatus.files import shown
 from mkstatus.incidents.parse import load_incidents
+from mkstatus.incidents.recurrence import expand_all
 from mkstatus.model import Incident, SiteConfig
 from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
 from mkstatus.render.pages import MarkdownConfig
@@ -78,7 +79,8 @@ def load_project(project: Project, now: datetime) -> Site:
     intro = project.introduction_file
     introduction = strip_front_matter(read_text(intro) or "") if intro.is_file() else ""
     verdicts, probe_extras = load_probe_data(project, config, now)
-    site = compute(config, incidents, now, introduction=introduction, probes=verdicts)
+    occurrences = expand_all(incidents, config, now)  # recurring maintenance: occurrences
+    site = compute(config, occurrences, now, introduction=introduction, probes=verdicts)
     inputs = probe_extras["uptime_inputs"]
     uptime = site_uptime(config, site.views, now, **inputs)
     reports = site_reports(config, site.views, now, probe_timelines=inputs["probe_timelines"])

@@ -84,7 +84,8 @@ def compute(config: SiteConfig, incidents: list[Incident], now: datetime, *,
 
 def future_warnings(incidents: list[Incident], now: datetime,
                     config: SiteConfig) -> list[Problem]:
-    """Updates dated after `now` are held back; say so by name, they are often typos."""
+    """Updates dated after `now` are held back; say so by name, they are often typos.
+    (Each is said once, though the occurrences of a recurring maintenance share them.)"""
     out = []
     for incident in incidents:
         for update in incident.updates:
@@ -92,5 +93,5 @@ def future_warnings(incidents: list[Incident], now: datetime,
                 out.append(Problem(incident.path, update.line, 4,
                                    f"update '{update.label}' at {show(update.time, config.zone)}"
                                    " is in the future: not published yet", warning=True))
-    return sorted(out)
+    return sorted(set(out))
 

@@ -19,6 +19,7 @@ from mkstatus import parallel
 from mkstatus.errors import Problem
 from mkstatus.files import shown as _display
 from mkstatus.incidents import strictyaml as sy
+from mkstatus.incidents.recurrence import OCCURRENCE_RE, UNREADABLE, parse_occurrence
 from mkstatus.incidents.rules import Draft as _Draft
 from mkstatus.incidents.rules import assemble as _assemble
 from mkstatus.model import (
@@ -36,7 +37,7 @@ ID_RE = re.compile(r"\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*")
 COMPONENT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 MAX_BYTES = 2_000_000
 FRONT_KEYS = ("title", "impact", "components", "started", "scheduled_for", "scheduled_until",
-              "informational", "pin", "draft")
+              "informational", "pin", "draft", "recurrence")
 H2_RE = re.compile(r"##(?!#)[ \t]*(?P<text>.*?)[ \t#]*")
 FENCE_RE = re.compile(r"[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 POSTMORTEM_RE = re.compile(r"post-?mortem", re.IGNORECASE)
@@ -202,7 +203,7 @@ def _read_value(draft: _Draft, key: str, node: Node) -> Any:
         return sy.as_bool(node, key)
     if key in ("started", "scheduled_for", "scheduled_until"):
         return parse_time(sy.as_scalar_text(node, key), draft.config.timezone)
-    if key == "impact":
+    if key in ("impact", "recurrence"):
         return sy.as_text(node, key), sy.where(node)
     return _read_components(draft, node)
 
@@ -287,6 +288,14 @@ def _update(draft: _Draft, lines: list[str], index: int, text: str, end: int) ->
     status_text = rest[SEPARATOR_RE.match(rest).end():].strip()  # type: ignore[union-attr]
     status = _status(draft, line_no, col + len(text) - len(status_text), status_text)
     body_start = index + 1
+    occurrence = None
+    if body_start < end and (occ := OCCURRENCE_RE.fullmatch(lines[body_start].strip())):
+        occurrence = parse_occurrence(occ["date"])
+        if occurrence is None:
+            draft.error(body_start + 1, 1, f"Occurrence: expected the occurrence's start date "
+                        f"as YYYY-MM-DD (site time), found {occ['date']!r}")
+            occurrence = UNREADABLE
+        body_start += 1
     changes: list[tuple[str, ComponentStatus]] = []
     if body_start < end and (comp := COMPONENTS_LINE_RE.fullmatch(lines[body_start].strip())):
         changes = _component_changes(draft, body_start + 1, lines[body_start], comp["list"])
@@ -294,7 +303,7 @@ def _update(draft: _Draft, lines: list[str], index: int, text: str, end: int) ->
     if status is None:
         return None
     message = "\n".join(lines[body_start:end]).strip()
-    return Update(when, status, message, tuple(changes), line_no)
+    return Update(when, status, message, tuple(changes), line_no, occurrence)
 
 
 def _abbreviation(rest: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mkstatus.errors import Problem
+from mkstatus.incidents import recurrence
 from mkstatus.model import (
     ComponentStatus,
     Impact,
@@ -49,7 +50,9 @@ def assemble(draft: Draft, stem: str, summary: str, updates: list[Update],
     kind = _kind(draft)
     ordered, newest_first = _order(draft, updates)
     _check_vocabulary(draft, kind, ordered)
-    _check_after_end(draft, ordered)
+    rule = _recurrence(draft, kind, ordered)
+    if rule is None:
+        _check_after_end(draft, ordered)  # a recurring file checks each occurrence
     components = _components(draft, kind)
     impact = _impact(draft, kind, components)
     _check_times(draft, kind, ordered)
@@ -61,7 +64,22 @@ def assemble(draft: Draft, stem: str, summary: str, updates: list[Update],
         postmortem=postmortem, started=meta.get("started"),
         scheduled_for=meta.get("scheduled_for"), scheduled_until=meta.get("scheduled_until"),
         pin=meta.get("pin", False), draft=meta.get("draft", False), newest_first=newest_first,
+        recurrence=rule,
     )
+
+
+def _recurrence(draft: Draft, kind: Kind, ordered: list[Update]) -> str | None:
+    """`recurrence:` and `Occurrence:` lines, checked by ``recurrence.check_file``."""
+    given = draft.meta.get("recurrence")
+    if given is None:
+        for update in ordered:
+            if update.occurrence is not None:
+                draft.error(update.line + 1, 1, "Occurrence: only a recurring maintenance "
+                            "(with `recurrence:`) has occurrences")
+        return None
+    text, (line, col) = given
+    return recurrence.check_file(text, (line + 1, col), kind, draft.meta, ordered,
+                                 draft.config.zone, draft.error)
 
 
 def _kind(draft: Draft) -> Kind:

@@ -1,54 +1,92 @@
 """/maintenance.ics: scheduled maintenance as an RFC 5545 calendar subscription.
 
-Written by hand rather than with the `icalendar` package: the format we need is a few
-dozen lines of text, and owning the bytes keeps the output deterministic (no clock read,
-no library-chosen property order) without a new runtime dependency. The test suite
-parses the result with `icalendar` and checks RFC 5545's MUSTs itself, because
-libraries accept events without UID or DTSTAMP.
+Written with the `icalendar` package: recurrence rules, time zones (VTIMEZONE), escaping
+and folding come from a maintained library rather than our own string handling. The
+test suite still checks RFC 5545's MUSTs itself, because libraries accept events without
+UID or DTSTAMP.
 
-A calendar client updates an event rather than duplicating it because UID is built from
-the incident id and the site host; SEQUENCE is the number of published updates, so it
-only grows; DTSTAMP is the latest published update's time (or `now` when none is
-published yet), so two builds with the same inputs are byte-identical.
+- A one-off maintenance is one event in UTC. A recurring one (`recurrence:`) is one
+  event for the whole series: its first window with the site's TZID, the RRULE, and an
+  EXDATE for every occurrence cancelled in its file, so calendars show each occurrence at
+  the same wall-clock time across daylight-saving changes (the VTIMEZONE of the site
+  zone is included). Its occurrences' own updates are on their pages and feeds.
+- A calendar client updates an event rather than duplicating it because UID is built
+  from the incident (or series) id and the site host; SEQUENCE is the number of
+  published updates, so it only grows; DTSTAMP is the latest published update's time (or
+  `now` when none is published yet), so two builds with the same inputs are
+  byte-identical. Events are sorted by start and id; icalendar writes each event's
+  properties in its own fixed order.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
+
+import icalendar
+from icalendar.parser import Contentline
 
 from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.model import Kind, MaintenanceStatus
+from mkstatus.incidents.recurrence import AHEAD, series_rule, start_on
+from mkstatus.model import Incident, Kind, MaintenanceStatus
 from mkstatus.render import urls
 from mkstatus.text import clean
 
-LINE_OCTETS = 75
-
 
 def render_calendar(site: Site) -> list[tuple[str, bytes]]:
-    return [(urls.CALENDAR, calendar_text(site).encode("utf-8"))]
+    return [(urls.CALENDAR, calendar_bytes(site))]
 
 
-def calendar_views(site: Site) -> list[View]:
-    """Upcoming and ongoing maintenance, and what ended within `history_days`."""
+def calendar_views(site: Site, component: str | None = None) -> list[View]:
+    """Upcoming and ongoing maintenance, and what ended within `history_days` (of one
+    component, when given)."""
     horizon = site.now - timedelta(days=site.config.history_days)
     out = [v for v in site.views if v.kind is Kind.MAINTENANCE
-           and (v.end is None or v.end >= horizon)]
-    return sorted(out, key=lambda v: (_window(v)[0], v.id))
+           and (v.end is None or v.end >= horizon)
+           and (component is None or component in v.incident.component_ids)]
+    return sorted(out, key=lambda v: (_window(v.incident)[0], v.id))
 
 
-def calendar_text(site: Site) -> str:
-    name = f"{site.config.site_name}: maintenance"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0",
-             f"PRODID:-//mkstatus//mkstatus {__version__}//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"NAME:{escape(name)}", f"X-WR-CALNAME:{escape(name)}",
-             "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"]
-    for v in calendar_views(site):
-        lines += event_lines(site, v)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A recurring maintenance and the occurrences of it the calendar window holds."""
+
+    incident: Incident
+    occurrences: tuple[View, ...]
+
+
+def calendar_bytes(site: Site, component: str | None = None, title: str = "") -> bytes:
+    name = title or f"{site.config.site_name}: maintenance"
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", f"-//mkstatus//mkstatus {__version__}//EN")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", clean(name))
+    cal.add("x-wr-calname", clean(name))
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    items: list[tuple[datetime, str, icalendar.Event]] = []
+    series: dict[str, list[View]] = {}
+    for v in calendar_views(site, component):
+        if v.incident.series is None:
+            items.append((_window(v.incident)[0], v.id, one_off(site, v)))
+        else:
+            series.setdefault(v.incident.series.id, []).append(v)
+    for views in series.values():
+        first = views[0].incident.series
+        assert first is not None
+        items.append((_window(first)[0], first.id,
+                      recurring(site, Series(first, tuple(views)))))
+    if series:
+        cal.add_component(_timezone(site, [v[0].incident.series for v in series.values()]))
+    for _, _, event in sorted(items, key=lambda item: (item[0], item[1])):
+        cal.add_component(event)
+    return cal.to_ical()
 
 
 def uid(site_url: str, incident_id: str) -> str:
@@ -56,24 +94,69 @@ def uid(site_url: str, incident_id: str) -> str:
     return f"{incident_id}@{host}"
 
 
-def event_lines(site: Site, v: View) -> list[str]:
-    start, end = _window(v)
+def one_off(site: Site, v: View) -> icalendar.Event:
+    start, end = _window(v.incident)
     cancelled = v.status is MaintenanceStatus.CANCELLED
     stamp = v.updates[-1].time if v.updates else site.now
     url = urls.Urls.of(site.config).page(urls.incident_page(v.id))
     title = ("Cancelled: " if cancelled else "") + v.incident.title
-    return ["BEGIN:VEVENT", f"UID:{uid(site.config.site_url, v.id)}",
-            f"DTSTAMP:{stamp_utc(stamp)}", f"LAST-MODIFIED:{stamp_utc(stamp)}",
-            f"DTSTART:{stamp_utc(start)}", f"DTEND:{stamp_utc(end)}",
-            f"SUMMARY:{escape(title)}", f"DESCRIPTION:{escape(_description(site, v, url))}",
-            f"URL:{url}", f"SEQUENCE:{len(v.updates)}",
-            f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-            "TRANSP:TRANSPARENT", "END:VEVENT"]
+    return _event(uid(site.config.site_url, v.id), stamp, start.astimezone(UTC),
+                  end.astimezone(UTC), title,
+                  _description(site, v, url), url, len(v.updates), cancelled)
 
 
-def _window(v: View) -> tuple[datetime, datetime]:
+def recurring(site: Site, s: Series) -> icalendar.Event:
+    """One event for a whole series: RRULE, EXDATEs, times in the site zone."""
+    zone = site.config.zone
+    first, until = _window(s.incident)
+    published = [u for u in s.incident.updates if u.time <= site.now]
+    stamp = max((u.time for u in published), default=site.now)
+    rule = series_rule(s.incident, zone)
+    cancelled = sorted({u.occurrence for u in published
+                        if u.occurrence is not None and u.status is MaintenanceStatus.CANCELLED})
+    skipped = [t for t in (start_on(rule, day, zone) for day in cancelled) if t is not None]
+    shown = next((v for v in s.occurrences if v.end is None), s.occurrences[-1])
+    url = urls.Urls.of(site.config).page(urls.incident_page(shown.id))
+    event = _event(uid(site.config.site_url, s.incident.id), stamp, first.astimezone(zone),
+                   until.astimezone(zone), s.incident.title,
+                   _series_description(site, s, shown, cancelled, url), url, len(published),
+                   False)
+    assert s.incident.recurrence is not None
+    event.add("rrule", icalendar.vRecur.from_ical(s.incident.recurrence))
+    if skipped:
+        event.add("exdate", skipped)
+    return event
+
+
+def _event(event_uid: str, stamp: datetime, start: datetime, end: datetime, title: str,
+           description: str, url: str, sequence: int, cancelled: bool) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", event_uid)
+    event.add("dtstamp", stamp.astimezone(UTC))
+    event.add("last-modified", stamp.astimezone(UTC))
+    event.add("dtstart", start)  # in UTC, or in the site zone (a series: with its TZID)
+    event.add("dtend", end)
+    event.add("summary", clean_text(title))
+    event.add("description", clean_text(description))
+    event.add("url", url)
+    event.add("sequence", sequence)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _timezone(site: Site, series: Sequence[Incident | None]) -> icalendar.Timezone:
+    """The site zone's VTIMEZONE, from the first series' start to a few years ahead."""
+    starts = [s.scheduled_for for s in series if s is not None and s.scheduled_for]
+    first = min(starts).astimezone(site.config.zone).date()
+    last = (site.now + AHEAD).date()
+    return icalendar.Timezone.from_tzinfo(site.config.zone, first_date=date(first.year, 1, 1),
+                                          last_date=date(last.year + 3, 1, 1))
+
+
+def _window(incident: Incident) -> tuple[datetime, datetime]:
     """The scheduled window: what a subscriber plans around."""
-    start, until = v.incident.scheduled_for, v.incident.scheduled_until
+    start, until = incident.scheduled_for, incident.scheduled_until
     assert start is not None and until is not None  # guaranteed by the parser
     return start, until
 
@@ -93,31 +176,36 @@ def _description(site: Site, v: View, url: str) -> str:
     return "\n\n".join(parts)
 
 
-def stamp_utc(moment: datetime) -> str:
-    """RFC 5545 FORM #2, UTC time: 20261126T010000Z."""
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+def _series_description(site: Site, s: Series, shown: View, cancelled: Sequence[date],
+                        url: str) -> str:
+    names = {c.id: c.name for c in site.config.components}
+    parts = [f"Repeats: {s.incident.recurrence} (times in {site.config.zone.key})"]
+    affected = [names.get(cid, cid) for cid in s.incident.component_ids]
+    if affected:
+        parts.append("Affected: " + ", ".join(affected))
+    if s.incident.summary:
+        parts.append(s.incident.summary.strip())
+    when = _window(shown.incident)[0].astimezone(site.config.zone).date().isoformat()
+    parts.append(f"{'Next' if shown.end is None else 'Latest'} occurrence ({when}): "
+                 f"{shown.status.label}")
+    if cancelled:
+        parts.append("Cancelled: " + ", ".join(d.isoformat() for d in cancelled))
+    parts.append(url)
+    return "\n\n".join(parts)
+
+
+def clean_text(text: str) -> str:
+    """Text as icalendar should receive it: no control characters (not allowed in a
+    content line), line breaks as "\\n"; icalendar escapes the rest."""
+    return clean(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
 
 
 def escape(text: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon, comma and newlines escaped; CR and other
-    control characters dropped (they are not allowed in a content line)."""
-    text = clean(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+    """RFC 5545 TEXT as icalendar writes it in the file: backslash, semicolon, comma and
+    newlines escaped, control characters dropped."""
+    return icalendar.vText(clean_text(text)).to_ical().decode("utf-8")
 
 
 def fold(line: str) -> str:
-    """Fold at 75 octets, never inside a UTF-8 sequence; continuation lines begin with
-    one space, which counts toward their 75."""
-    pieces: list[str] = []
-    current: list[str] = []
-    size, limit = 0, LINE_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, LINE_OCTETS - 1
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
+    """A content line as icalendar folds it: at 75 octets, never inside a character."""
+    return Contentline(line).to_ical().decode("utf-8")
