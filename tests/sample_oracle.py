@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from mkstatus.samples.aggregates import load_aggregates
 from mkstatus.samples.model import DEFAULT_MAX_GAP, DayAggregate, Outcome, Run, Sample, percentile
-from mkstatus.samples.read import RawSummary, load_aggregates, read_file
+from mkstatus.samples.read import RawSummary, read_file
 from mkstatus.samples.reduce import merge_runs
 from mkstatus.samples.store import aggregate_file, day_files, raw_files
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from mkstatus.errors import ConfigError
+from mkstatus.samples.aggregates import load_aggregates
 from mkstatus.samples.compact import compact
 from mkstatus.samples.model import Outcome, Run, Sample, sample_line
-from mkstatus.samples.read import load_aggregates
 from mkstatus.samples.store import append_samples
 
 from .sample_oracle import aggregate_day, load_runs, load_samples, sample_runs

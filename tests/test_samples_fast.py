@@ -20,9 +20,10 @@ from mkstatus.probes.config import HttpProbe
 from mkstatus.probes.verdicts import cert_warnings, max_gap_for, probe_history
 from mkstatus.project import Project, load_probe_data
 from mkstatus.samples import read as samples_fast
+from mkstatus.samples.aggregates import load_aggregates
 from mkstatus.samples.compact import compact
 from mkstatus.samples.model import Outcome, Sample, parse_line, sample_line
-from mkstatus.samples.read import load_aggregates, summarize_samples
+from mkstatus.samples.read import summarize_samples
 from mkstatus.samples.reduce import merge_runs
 from mkstatus.samples.store import append_samples
 

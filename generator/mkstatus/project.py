@@ -27,9 +27,10 @@ from mkstatus.model import Incident, SiteConfig
 from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
 from mkstatus.render.pages import MarkdownConfig
 from mkstatus.render.sanitize import markup_warnings
+from mkstatus.samples.aggregates import load_aggregates
 from mkstatus.samples.cache import cache_file
 from mkstatus.samples.model import Sample
-from mkstatus.samples.read import load_aggregates, raw_samples, summarize_samples
+from mkstatus.samples.read import raw_samples, summarize_samples
 from mkstatus.samples.reduce import merge_runs
 
 

@@ -13,7 +13,7 @@ still append to:
 - the aggregates go to ``<region>.runs.jsonl``, one record per component per line, each
   naming the raw bytes it was computed from (``src``: their length and hash). Two clones
   that compact the same day write the same lines, or different lines that the union
-  keeps side by side; readers deduplicate them (``read.read_records``).
+  keeps side by side; readers deduplicate them (``aggregates.read_records``).
 - the raw file is emptied, not deleted, under the writers' lock. A clone that appended to
   it meanwhile merges cleanly (git cannot merge an append into a deleted file: the rebase
   would stop on a modify/delete conflict), and the merged file holds the compacted lines
@@ -30,17 +30,16 @@ run recognises them and only empties the file.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from mkstatus.files import atomic_write
 from mkstatus.locking import locked
+from mkstatus.samples.aggregates import read_records, record_lines
 from mkstatus.samples.model import DEFAULT_MAX_GAP, part_records, src_id
-from mkstatus.samples.read import read_records, reduce_day_file
+from mkstatus.samples.read import reduce_day_file
 from mkstatus.samples.store import (
     LEGACY_RUNS_SUFFIX,
     RUNS_SUFFIX,
@@ -116,7 +115,7 @@ def _compact_locked(day: date, path: Path, src: bytes, max_gap: timedelta,
     kept = [r for r in records if r.get("src") not in replaced]
     target = path.with_name(region + RUNS_SUFFIX)
     before = target.stat().st_size if target.exists() else 0
-    data = b"".join(sorted({_line(r) for r in kept + batch}))
+    data = record_lines(kept + batch)
     atomic_write(target, data)
     if existing is not None and existing.name.endswith(LEGACY_RUNS_SUFFIX):
         existing.unlink()  # converted: its records are in the new file
@@ -132,11 +131,6 @@ def _extends(src: bytes, source: object) -> bool:
         return False
     length = source.split(":", 1)[0]
     return length.isdigit() and int(length) < len(src) and src_id(src[: int(length)]) == source
-
-
-def _line(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), allow_nan=False,
-                      ensure_ascii=False).encode() + b"\n"
 
 
 def _read_all(fd: int) -> bytes:
