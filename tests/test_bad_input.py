@@ -45,7 +45,8 @@ CASES: dict[str, tuple[str | bytes, list[str]]] = {
         "components, started, scheduled_for, scheduled_until, informational, pin, draft, "
         "recurrence"]),
     "unknown-component": ("---\ntitle: x\ncomponents:\n  apii: major_outage\n---\n" + UPDATE, [
-        "4:3: unknown component 'apii' (did you mean 'api'?)"]),
+        "4:3: unknown component 'apii' (did you mean 'api'?); the components configured in "
+        "mkdocs.yml are: api, website, dns"]),
     "bad-impact": ("---\ntitle: x\nimpact: huge\n---\n" + UPDATE, [
         "3:9: impact: expected one of none, minor, major, critical, found 'huge'"]),
     "bad-component-status": ("---\ntitle: x\ncomponents:\n  api: down\n---\n" + UPDATE, [
@@ -85,7 +86,8 @@ CASES: dict[str, tuple[str | bytes, list[str]]] = {
     "components-line": (HEAD + "## 2026-01-01 10:00 Z — Investigating\n"
                         "Components: api=down, webside=major_outage\n", [
         f"8:13: unknown component status 'down' for api; expected one of: {STATUSES}",
-        "8:23: unknown component 'webside' (did you mean 'website'?)"]),
+        "8:23: unknown component 'webside' (did you mean 'website'?); the components "
+        "configured in mkdocs.yml are: api, website, dns"]),
     "no-updates": (HEAD + "Just a summary\n", [
         "4:1: an incident needs at least one update heading such as "
         "'## 2026-11-22 14:05 +01:00 — Investigating'"]),
@@ -108,6 +110,72 @@ CASES: dict[str, tuple[str | bytes, list[str]]] = {
     "not-utf8": (b"---\ntitle: caf\xe9\n---\n", [
         "2:11: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]),
     "nul-byte": ("---\ntitle: a\x00b\n---\n" + UPDATE, ["2:1: the file contains a NUL character"]),
+    # Issue 13 item 5: titles are plain text.
+    "control-in-title": ('---\ntitle: "Pay\\x85ment"\n---\n' + UPDATE, [
+        "2:8: title: contains U+0085, a next-line character (NEL); a title is plain text: "
+        "remove it"]),
+    "override-in-title": ("---\ntitle: Payment \u202egnissecorp\n---\n" + UPDATE, [
+        "2:16: title: contains U+202E RIGHT-TO-LEFT OVERRIDE, a direction control that "
+        "reorders the text around it; a title is plain text: remove it"]),
+    "isolate-in-title": ('---\ntitle: "a \\u2066b"\n---\n' + UPDATE, [
+        "2:8: title: contains U+2066 LEFT-TO-RIGHT ISOLATE, a direction control that "
+        "reorders the text around it; a title is plain text: remove it"]),
+    "raw-control-in-front-matter": ("---\ntitle: Pay\x85ment\nimpact: huge\n---\n" + UPDATE, [
+        "2:11: front matter contains U+0085, a next-line character (NEL): remove it",
+        "3:9: impact: expected one of none, minor, major, critical, found 'huge'"]),
+    # Issue 13 item 7: three mistakes that passed silently.
+    "update-as-level-3": (HEAD + UPDATE + "\n### 2026-01-01 11:00 Z — Resolved\nDone.\n", [
+        "10:1: this level-3 heading reads as an update, but an update is a level-2 heading: "
+        "write '## 2026-01-01 11:00 Z — Resolved' (or reword the heading if it belongs to "
+        "the message)"]),
+    "blank-line-before-components": (
+        HEAD + "## 2026-01-01 10:00 Z — Identified\n\nComponents: api=partial_outage\nMsg\n", [
+            "9:1: 'Components:' must be on the line directly under the update heading "
+            "(line 7): remove the blank line above it, or it is published as text and "
+            "changes nothing"]),
+    # Issue 13 item 8: one problem does not hide the others.
+    "tab-hides-nothing": (
+        "---\ntitle: x\ncomponents:\n\tapii: major_outage\n---\n"
+        "## 2026-01-01 10:00 NZST — Investigating\n## Update\n", [
+            "4:1: tab character in front matter: YAML indentation must use spaces",
+            "4:2: unknown component 'apii' (did you mean 'api'?); the components configured "
+            "in mkdocs.yml are: api, website, dns",
+            "6:4: zone abbreviation 'NZST' is ambiguous: write an offset such as +12:00, "
+            "or Z for UTC",
+            "7:4: unexpected heading 'Update': a level-2 heading must be an update "
+            "'## 2026-11-22 14:05 +01:00 — Investigating' or '## Postmortem'"]),
+    "yaml-error-hides-nothing": (
+        "---\ntitle: [x\n---\n## 2026-01-01 10:00 Z — Investigatin\n"
+        "## 2026-01-01 10:00 Z — Identified\n", [
+            "2:10: invalid YAML: expected ',' or ']', but got '<stream end>'",
+            "4:25: expected an update status (investigating, identified, monitoring, "
+            "resolved, scheduled, in_progress, verifying, completed, cancelled), found "
+            "'Investigatin' (did you mean 'investigating'?)"]),
+    "unclosed-hides-nothing": ("---\ntitle: x\n## 2026-01-01 10:00 NZST — Investigating\n", [
+        "1:1: front matter is not closed: add a line '---' after it",
+        "3:4: zone abbreviation 'NZST' is ambiguous: write an offset such as +12:00, "
+        "or Z for UTC"]),
+    # Issue 14 item 4: tracebacks.
+    "non-scalar-key": ("---\ntitle: x\n[a, b]: x\n{c: d}: y\n---\n" + UPDATE, [
+        "3:1: keys must be plain names such as `title`, found a list",
+        "4:1: keys must be plain names such as `title`, found a mapping"]),
+    "nested-1000-deep": ("---\ntitle: x\nc: " + "[" * 1000 + "]" * 1000 + "\n---\n" + UPDATE, [
+        "3:53: YAML nested more than 50 levels deep"]),
+    "unbalanced-1000-deep": ("---\ntitle: x\nc: " + "[" * 1000 + "\n---\n" + UPDATE, [
+        "3:53: YAML nested more than 50 levels deep"]),
+    "indented-1000-deep": ("---\ntitle: x\n" + "".join(" " * i + f"k{i}:\n"
+                                                       for i in range(1000)) + "---\n" + UPDATE, [
+        "53:51: YAML nested more than 50 levels deep"]),
+    # Issue 14 item 3: the edges of the range of times.
+    "year-9999": (HEAD + "## 9999-12-31 23:00 Z — Investigating\n", [
+        "7:4: '9999-12-31 23:00 Z' is out of range: times must lie between 1970-01-01 and "
+        "8999-12-31 (UTC)"]),
+    "year-1-behind-utc": (HEAD + "## 0001-01-01 00:30 -05:00 — Investigating\n", [
+        "7:4: '0001-01-01 00:30 -05:00' is out of range: times must lie between 1970-01-01 "
+        "and 8999-12-31 (UTC)"]),
+    "started-9999": ("---\ntitle: x\nstarted: 9999-12-31 23:00 +00:00\n---\n" + UPDATE, [
+        "3:10: started: '9999-12-31 23:00 +00:00' is out of range: times must lie between "
+        "1970-01-01 and 8999-12-31 (UTC)"]),
     "ten-megabytes": ("---\ntitle: x\n---\n" + UPDATE + "x" * 10_000_000, [
         "1:1: file is 10,000,061 bytes; an incident file may have at most 2,000,000 "
         "(move large attachments elsewhere and link them)"]),
@@ -121,7 +189,7 @@ def test_bad_incident_reports_exact_location(name: str) -> None:
     path = f"incidents/2026-01-01-{name}.md"
     incident, problems = parse_incident(path, f"2026-01-01-{name}", data, CONFIG)
     assert incident is None
-    assert [str(p) for p in problems] == [f"{path}:{e}" for e in expected]
+    assert [str(p) for p in sorted(problems)] == [f"{path}:{e}" for e in expected]
 
 
 @pytest.mark.parametrize("stem", ["Bad Name", "2026-01-01-UPPER", "2026-1-1-short",
@@ -216,4 +284,22 @@ def test_github_annotations(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "::error file=incidents/2026-01-01-a.md,line=4,col=3::unknown component 'apii' "
-        "(did you mean 'api'?)"]
+        "(did you mean 'api'?); the components configured in mkdocs.yml are: api, website, "
+        "dns"]
+
+
+def test_control_and_direction_characters_in_component_names() -> None:
+    """Issue 13 item 5: names are plain text; a description may run over lines."""
+    text = ("site_name: T\nplugins:\n  - mkstatus:\n      components:\n        - id: api\n"
+            '          name: "API \\u202eipa"\n          group: "Net\\x07"\n'
+            "          description: |\n            line one\n            line two\n")
+    plugin = {"components": [{"id": "api", "name": "API \u202eipa", "group": "Net\x07",
+                              "description": "line one\nline two\n"}]}
+    config, problems = parse_config(plugin, site_name="T", site_url="https://s.example/",
+                                    text=text)
+    assert config is None
+    assert [str(p) for p in problems] == [
+        "mkdocs.yml:6:17: components[0].name: contains U+202E RIGHT-TO-LEFT OVERRIDE, a "
+        "direction control that reorders the text around it; names are plain text: remove it",
+        "mkdocs.yml:7:18: components[0].group: contains U+0007, a control character; names "
+        "are plain text: remove it"]

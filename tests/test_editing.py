@@ -190,8 +190,8 @@ RESOLVED = OLDEST_FIRST.replace("— Identified", "— Resolved")
     ({}, ["update", "2026-11-24-apo", "-m", "x"],
      "no incident '2026-11-24-apo' in incidents/ (did you mean '2026-11-24-api'?)"),
     ({}, ["update", "api", "-c", "apu=operational", "-m", "x"],
-     "unknown component 'apu' (did you mean 'api'?); known components: website, api, "
-     "support"),
+     "unknown component 'apu' (did you mean 'api'?); the components configured in "
+     "mkdocs.yml are: website, api, support"),
     ({}, ["update", "api", "-c", "api=fine", "-m", "x"],
      "unknown component status 'fine' for api; expected one of: operational, "
      "under_maintenance, degraded_performance, partial_outage, major_outage"),

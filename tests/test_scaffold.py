@@ -206,7 +206,8 @@ def test_check_format_github_annotations(site: Path) -> None:
     assert code == 1
     assert out.splitlines() == [
         "::error file=incidents/2026-11-24-bad.md,line=4,col=3::unknown component 'apii' "
-        "(did you mean 'api'?)",
+        "(did you mean 'api'?); the components configured in mkdocs.yml are: website, api, "
+        "support",
         "::error file=incidents/2026-11-24-bad.md,line=7,col=23::expected an update status "
         "(investigating, identified, monitoring, resolved, scheduled, in_progress, verifying, "
         "completed, cancelled), found 'Investigatin' (did you mean 'investigating'?)",

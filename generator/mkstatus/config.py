@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mkstatus.errors import Problem
 from mkstatus.incidents import strictyaml as sy
+from mkstatus.incidents.folder import NotUtf8, UnreadableFile, decode_utf8, read_regular
 from mkstatus.incidents.parse import COMPONENT_ID_RE
 from mkstatus.model import (
     NOTIFY_EVENTS,
@@ -25,7 +26,7 @@ from mkstatus.model import (
     Slo,
 )
 from mkstatus.probes.config import parse_probe
-from mkstatus.text import did_you_mean
+from mkstatus.text import did_you_mean, forbidden_character
 from mkstatus.times import TimeError, load_zone
 
 SUBSCRIBE_KEYS = ("notify", "websub_hub", "subscribe_email", "subscribe_url")
@@ -36,6 +37,7 @@ NOTIFY_KEYS = ("url", "webhook", "secret", "components", "events", "reminder_min
 RESERVED_IDS = ("status",)
 COMPONENT_KEYS = ("id", "name", "group", "description", "probe", "slo")
 KeyPath = tuple[str | int, ...]
+CONFIG_BYTES = 10_000_000
 
 
 class Locator:
@@ -273,6 +275,8 @@ def _components(raw: object, error: Any) -> list[Component]:
             if value is not None and not isinstance(value, str):
                 error((*where, key), f"components[{index}].{key}: expected text, "
                       f"found {value!r}")
+            elif value is not None:
+                _check_plain(value, (*where, key), f"components[{index}].{key}", error)
         probe = None
         if item.get("probe") is not None:
             probe, messages = parse_probe(item["probe"], f"components[{index}].probe")
@@ -308,8 +312,32 @@ def parse_slo(raw: object, where: str) -> tuple[Slo | None, str]:
     return Slo(float(target), str(period)), ""
 
 
+def _check_plain(value: str, keys: KeyPath, label: str, error: Any) -> None:
+    """Names are plain text: a control or direction character is refused (a description
+    may run over several lines)."""
+    text = value.strip()
+    found = forbidden_character(text.replace("\n", " ") if keys[-1] == "description" else text)
+    if found is not None:
+        error(keys, f"{label}: {found[1]}; names are plain text: remove it")
+
+
 def _text_or_none(value: object) -> str | None:
     return str(value) if isinstance(value, str) and value.strip() else None
+
+
+def syntax_problems(path: Path, shown: str) -> list[Problem]:
+    """mkdocs.yml's encoding and YAML syntax, checked before MkDocs reads it, so a typo is
+    one `path:line:col: message` line like every other problem (MkDocs' own message runs
+    over several lines, with the absolute path and no column we can annotate)."""
+    try:
+        text = decode_utf8(read_regular(path, CONFIG_BYTES, "mkdocs.yml"))
+    except UnreadableFile as exc:
+        return [Problem(shown, 1, 1, str(exc))]
+    except NotUtf8 as exc:
+        return [Problem(shown, exc.line, exc.col, exc.message)]
+    problem = sy.syntax_problem(text)
+    return [] if problem is None else [Problem(shown, problem.line, problem.col,
+                                               problem.message)]
 
 
 def read_text(path: Path) -> str | None:

@@ -7,6 +7,7 @@ build` and a plain `mkdocs build` validate exactly the same things.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,7 @@ from mkstatus.compute.uptime import daily_latency, site_uptime
 from mkstatus.config import parse_config, read_text
 from mkstatus.errors import Problem, ValidationError
 from mkstatus.files import shown
+from mkstatus.incidents.folder import NotUtf8, UnreadableFile, decode_utf8, read_regular
 from mkstatus.incidents.parse import load_incidents
 from mkstatus.incidents.recurrence import expand_all
 from mkstatus.model import Incident, SiteConfig
@@ -75,10 +77,12 @@ def load_project(project: Project, now: datetime) -> Site:
     """Validate everything (all problems at once) and compute the site at `now`."""
     config = load_config(project)
     incidents, problems = load_incidents(project.incidents_dir, config, project.root)
+    try:
+        introduction = strip_front_matter(read_introduction(project))
+    except ValidationError as exc:
+        introduction, problems = "", problems + exc.problems
     if problems:
         raise ValidationError(problems)
-    intro = project.introduction_file
-    introduction = strip_front_matter(read_text(intro) or "") if intro.is_file() else ""
     verdicts, probe_extras = load_probe_data(project, config, now)
     occurrences = expand_all(incidents, config, now)  # recurring maintenance: occurrences
     site = compute(config, occurrences, now, introduction=introduction, probes=verdicts)
@@ -142,6 +146,26 @@ def recent_samples(root: Path, since: datetime, until: datetime) -> tuple[Sample
     """The raw samples in [since, until], sorted, duplicates dropped (a few day-files;
     ``summarize_samples`` has already warned about any line it skipped)."""
     return tuple(raw_samples(root, since=since, until=until, warn=lambda _: None))
+
+
+# docs/index.md is a page of the site, not an incident file: it may be larger.
+INTRODUCTION_BYTES = 10_000_000
+
+
+def read_introduction(project: Project) -> str:
+    """docs/index.md's text, or "" when there is none. A file that is there but cannot be
+    read (not UTF-8, not a regular file) is an error with its path: the home page must not
+    lose its introduction without a word."""
+    path = project.introduction_file
+    if not os.path.lexists(path):
+        return ""
+    where = shown(path, project.root)
+    try:
+        return decode_utf8(read_regular(path, INTRODUCTION_BYTES, "the introduction"))
+    except UnreadableFile as exc:
+        raise ValidationError([Problem(where, 1, 1, str(exc))]) from None
+    except NotUtf8 as exc:
+        raise ValidationError([Problem(where, exc.line, exc.col, exc.message)]) from None
 
 
 def strip_front_matter(text: str) -> str:

@@ -5,6 +5,10 @@ spellings (`2026-11-22 14:05`, `...T14:05:00Z`, `+12:00`, `+1200`, `UTC`) and re
 everything that could silently mean two things: zone abbreviations (`IST` is three
 different zones), naive times without a site timezone, and local times that fall into a
 daylight-saving gap or overlap.
+
+Times must also lie between 1970 and 8999 (UTC): near the ends of Python's range (years 1
+and 9999) showing a time in another zone, or adding an hour to it, overflows, so such a
+time is refused where it is read, with its location, instead of crashing a build.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ TIME_RE = re.compile(
     r"(?:\s*(?P<zone>Z|UTC|[+-]\d{2}:?\d{2}))?"
 )
 ABBREVIATION_RE = re.compile(r"\s*(?P<abbr>[A-Z][A-Za-z]{1,4})\b")
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # excluded
+RANGE_TEXT = "times must lie between 1970-01-01 and 8999-12-31 (UTC)"
 
 
 class TimeError(ValueError):
@@ -58,6 +65,19 @@ def from_match(match: re.Match[str], zone: tzinfo | None) -> datetime:
         naive = datetime.fromisoformat(f"{match['date']}T{match['hm']}:{match['s'] or '00'}")
     except ValueError as exc:
         raise TimeError(f"not a real date or time: {match.group(0)!r} ({exc})") from None
+    if not EARLIEST.year - 1 <= naive.year < LATEST.year + 1:
+        raise TimeError(f"{match.group(0)!r} is out of range: {RANGE_TEXT}")
+    return in_range(_aware(naive, match, zone), match.group(0))
+
+
+def in_range(moment: datetime, shown: str) -> datetime:
+    """`moment`, if it lies in the supported range (so every zone can show it)."""
+    if not EARLIEST <= moment < LATEST:
+        raise TimeError(f"{shown!r} is out of range: {RANGE_TEXT}")
+    return moment
+
+
+def _aware(naive: datetime, match: re.Match[str], zone: tzinfo | None) -> datetime:
     offset = match["zone"]
     if offset in ("Z", "UTC"):
         return naive.replace(tzinfo=UTC)
@@ -98,14 +118,20 @@ def resolve_now(option: str | None, environ: dict[str, str] | None = None) -> da
     env = os.environ if environ is None else environ
     if option:
         if re.fullmatch(r"\d+", option.strip()):
-            return datetime.fromtimestamp(int(option), UTC)
+            return _from_epoch(option.strip())
         return parse_time(option, UTC)
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         if not epoch.isdigit():
             raise TimeError(f"SOURCE_DATE_EPOCH must be whole seconds, found {epoch!r}")
-        return datetime.fromtimestamp(int(epoch), UTC)
+        return _from_epoch(epoch)
     return datetime.fromtimestamp(int(_time.time()), UTC)
+
+
+def _from_epoch(seconds: str) -> datetime:
+    if int(seconds) >= LATEST.timestamp():
+        raise TimeError(f"{seconds} seconds is out of range: {RANGE_TEXT}")
+    return datetime.fromtimestamp(int(seconds), UTC)
 
 
 def iso_utc(moment: datetime) -> str:

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from mkstatus.errors import MkstatusError
 from mkstatus.incidents.parse import COMPONENTS_LINE_RE, level2_headings, parse_incident
+from mkstatus.incidents.rules import unknown_component
 from mkstatus.locking import locked
 from mkstatus.model import (
     ComponentStatus,
@@ -117,9 +118,7 @@ def component_changes(items: Sequence[str], config: SiteConfig,
     for item in items:
         cid, eq, raw = (part.strip() for part in item.partition("="))
         if cid not in known:
-            listing = ", ".join(known) or "none configured in mkdocs.yml"
-            raise EditError(f"unknown component {cid!r}{did_you_mean(cid, known)}; "
-                            f"known components: {listing}")
+            raise EditError(unknown_component(cid, config))
         if not eq and need_status:
             raise EditError(f"--component {cid}: give its status, as {cid}=major_outage")
         status = re.sub(r"[\s-]+", "_", raw.lower()) if eq else None

@@ -11,17 +11,22 @@ import re
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mkstatus import parallel
 from mkstatus.errors import Problem
-from mkstatus.files import shown as _display
-from mkstatus.incidents import strictyaml as sy
+from mkstatus.incidents.folder import (
+    MAX_BYTES,
+    NotUtf8,
+    UnreadableFile,
+    decode_utf8,
+    list_incident_files,
+    read_regular,
+)
+from mkstatus.incidents.frontmatter import read_front_matter
 from mkstatus.incidents.recurrence import OCCURRENCE_RE, UNREADABLE, parse_occurrence
 from mkstatus.incidents.rules import Draft as _Draft
 from mkstatus.incidents.rules import assemble as _assemble
+from mkstatus.incidents.rules import check_timeline, unknown_component
 from mkstatus.model import (
     STATUSES,
     ComponentStatus,
@@ -35,10 +40,7 @@ from mkstatus.times import TIME_RE, TimeError, parse_time
 
 ID_RE = re.compile(r"\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*")
 COMPONENT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-MAX_BYTES = 2_000_000
-FRONT_KEYS = ("title", "impact", "components", "started", "scheduled_for", "scheduled_until",
-              "informational", "pin", "draft", "recurrence")
-H2_RE = re.compile(r"##(?!#)[ \t]*(?P<text>.*?)[ \t#]*")
+HEADING_RE = re.compile(r"(?P<hashes>#{1,6})(?!#)(?P<space>[ \t]*)(?P<text>.*?)[ \t#]*")
 FENCE_RE = re.compile(r"[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 POSTMORTEM_RE = re.compile(r"post-?mortem", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"\s*(?:[—\-·|:]\s*)?")
@@ -50,30 +52,36 @@ Parsed = tuple[Incident | None, list[Problem]]
 _cache: dict[tuple[str, int, int, str, tuple[str, ...], str], Parsed] = {}
 
 
-def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> tuple[
+def load_incidents(directory: Path, config: SiteConfig, root: Path) -> tuple[
         list[Incident], list[Problem]]:
     """Every incident under `directory`, sorted by id, and every problem found.
 
-    `mkstatus serve` rebuilds after every edit; a file whose modification time and size
-    are unchanged (under the same components and timezone) is not parsed again.
+    Only regular `*.md` files are read (see ``folder``); `root`, the project's folder, is
+    where paths in messages start and where links must lead. `mkstatus serve` rebuilds
+    after every edit; a file whose modification time and size are unchanged (under the
+    same components and timezone) is not parsed again.
     """
     global _cache
     incidents: list[Incident] = []
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
     if not directory.is_dir():
-        return incidents, problems
+        return incidents, []
+    listing = list_incident_files(directory, root)
+    problems = list(listing.problems)
+    seen: dict[str, str] = {}
     fresh: dict[tuple[str, int, int, str, tuple[str, ...], str], Parsed] = {}
     context = (tuple(c.id for c in config.components), str(config.timezone))
     files = []
-    for file in sorted(directory.rglob("*.md"), key=lambda p: p.parts):
-        shown = _display(file, display_root)
+    for file, shown in listing.files:
         if file.stem in seen:
             problems.append(Problem(shown, 1, 1, f"incident id {file.stem!r} is also used "
                                     f"by {seen[file.stem]}"))
             continue
         seen[file.stem] = shown
-        stat = file.stat()
+        try:
+            stat = file.stat()
+        except OSError as exc:  # removed since the listing: say so, never skip quietly
+            problems.append(Problem(shown, 1, 1, f"cannot be read ({exc.strerror})"))
+            continue
         files.append((file, shown, (str(file), stat.st_mtime_ns, stat.st_size, shown,
                                     *context)))
     todo = [(file, shown) for file, shown, key in files if key not in _cache]
@@ -93,6 +101,15 @@ def load_incidents(directory: Path, config: SiteConfig, display_root: Path) -> t
 PART = 50
 
 
+def read_and_parse(file: Path, shown: str, config: SiteConfig) -> Parsed:
+    """One file, read safely (a regular file only, never blocking) and parsed."""
+    try:
+        data = read_regular(file)
+    except UnreadableFile as exc:
+        return None, [Problem(shown, 1, 1, str(exc))]
+    return parse_incident(shown, file.stem, data, config)
+
+
 def _parse_all(todo: list[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
     """Each file parsed; many files (a cold build) in parts, by worker processes
     (``parallel.map_parts``)."""
@@ -104,9 +121,9 @@ def _parse_all(todo: list[tuple[Path, str]], config: SiteConfig) -> list[Parsed]
 
 
 def parse_files(files: Sequence[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
-    """Each incident file parsed: its path and the path shown in messages."""
-    return [parse_incident(shown, file.stem, file.read_bytes(), config)
-            for file, shown in files]
+    """Each incident file read safely and parsed: its path and the path shown in
+    messages."""
+    return [read_and_parse(file, shown, config) for file, shown in files]
 
 
 def parse_incident(path: str, stem: str, data: bytes, config: SiteConfig) -> tuple[
@@ -118,11 +135,15 @@ def parse_incident(path: str, stem: str, data: bytes, config: SiteConfig) -> tup
     text = _decode(draft, data)
     if text is None:
         return None, draft.problems
-    body_start = _front_matter(draft, text)
-    if body_start is None:
-        return None, draft.problems
     lines = text.split("\n")
+    front = read_front_matter(draft, lines)
+    body_start = front.body_start
+    if body_start is None:  # front matter not closed: the updates start at the first `##`
+        body_start = next((i for i, _ in level2_headings(lines, 1)[0]), len(lines))
     summary, updates, postmortem = _body(draft, lines, body_start)
+    if not front.read:  # the body's own problems are reported all the same
+        check_timeline(draft, updates)
+        return None, draft.problems
     incident = _assemble(draft, stem, summary, updates, postmortem)
     return (incident if not draft.problems else None), draft.problems
 
@@ -133,13 +154,9 @@ def _decode(draft: _Draft, data: bytes) -> str | None:
                     f"{MAX_BYTES:,} (move large attachments elsewhere and link them)")
         return None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
-        draft.error(line, col, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
-                    "save the file as UTF-8")
+        text = decode_utf8(data)
+    except NotUtf8 as exc:
+        draft.error(exc.line, exc.col, exc.message)
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     if "\x00" in text:
@@ -149,91 +166,20 @@ def _decode(draft: _Draft, data: bytes) -> str | None:
     return text
 
 
-def _front_matter(draft: _Draft, text: str) -> int | None:
-    """Read the YAML between the `---` lines; return the index of the first body line."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        draft.error(1, 1, "expected front matter: the file must start with a line '---'")
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is None:
-        draft.error(1, 1, "front matter is not closed: add a line '---' after it")
-        return None
-    if "\t" in "\n".join(lines[1:end]):
-        row = next(i for i in range(1, end) if "\t" in lines[i])
-        draft.error(row + 1, lines[row].index("\t") + 1, "tab character in front matter: "
-                    "YAML indentation must use spaces")
-        return None
-    try:
-        node = sy.compose("\n".join(lines[1:end]), first_line=2)
-    except sy.YamlProblem as exc:
-        draft.error(exc.line + 1, exc.col, exc.message)
-        return None
-    if not isinstance(node, MappingNode):
-        draft.error(2, 1, "front matter must be a mapping of keys such as `title:`")
-        return None
-    _read_meta(draft, node)
-    return end + 1
-
-
-def _read_meta(draft: _Draft, node: MappingNode) -> None:
-    for key, key_node, value in sy.items(node):
-        line, col = sy.where(key_node)
-        draft.lines[key] = line + 1
-        if key not in FRONT_KEYS:
-            draft.error(line + 1, col, f"unknown key {key!r}{did_you_mean(key, FRONT_KEYS)}; "
-                        f"expected one of: {', '.join(FRONT_KEYS)}")
-            continue
-        try:
-            draft.meta[key] = _read_value(draft, key, value)
-        except sy.YamlProblem as exc:
-            draft.error(exc.line + 1, exc.col, exc.message)
-        except TimeError as exc:
-            vline, vcol = sy.where(value)
-            draft.error(vline + 1, vcol, f"{key}: {exc}")
-
-
-def _read_value(draft: _Draft, key: str, node: Node) -> Any:
-    if key == "title":
-        title = sy.as_text(node, key).strip()
-        if not title:
-            raise sy.YamlProblem(*sy.where(node), "title: must not be empty")
-        return title
-    if key in ("informational", "pin", "draft"):
-        return sy.as_bool(node, key)
-    if key in ("started", "scheduled_for", "scheduled_until"):
-        return parse_time(sy.as_scalar_text(node, key), draft.config.timezone)
-    if key in ("impact", "recurrence"):
-        return sy.as_text(node, key), sy.where(node)
-    return _read_components(draft, node)
-
-
-def _read_components(draft: _Draft, node: Node) -> list[tuple[str, str | None, int, int]]:
-    """`components:` as a mapping id -> status, or (maintenance, notices) a list of ids."""
-    out: list[tuple[str, str | None, int, int]] = []
-    if isinstance(node, MappingNode):
-        for cid, key_node, value in sy.items(node):
-            line, col = sy.where(key_node)
-            status = sy.as_text(value, f"components.{cid}")
-            out.append((cid, status, line + 1, col))
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            line, col = sy.where(item)
-            out.append((sy.as_text(item, "components[]"), None, line + 1, col))
-    elif isinstance(node, ScalarNode) and node.value == "":
-        return out
-    else:
-        raise sy.YamlProblem(*sy.where(node), "components: expected a mapping such as "
-                             "`api: major_outage`")
-    return out
-
-
 def level2_headings(lines: list[str], start: int = 0) -> tuple[list[tuple[int, str]],
                                                                   str | None]:
     """`## ` headings outside code fences, as (line index, text), and the fence left open
     at the end (None when every fence closes). The parser and the editor share it, so an
     edit can never create a heading the parser would read differently."""
-    headings: list[tuple[int, str]] = []
+    found, fence = headings(lines, start)
+    return [(index, text) for index, level, text in found if level == 2], fence
+
+
+def headings(lines: list[str], start: int = 0) -> tuple[list[tuple[int, int, str]],
+                                                         str | None]:
+    """Every ATX heading outside code fences, as (line index, level, text), and the fence
+    left open at the end. `##` needs no space after it (a typo must not hide an update)."""
+    found: list[tuple[int, int, str]] = []
     fence: str | None = None
     for index in range(start, len(lines)):
         line = lines[index]
@@ -245,15 +191,21 @@ def level2_headings(lines: list[str], start: int = 0) -> tuple[list[tuple[int, s
             elif marker[0] == fence[0] and len(marker) >= len(fence):
                 fence = None
             continue
-        heading = H2_RE.fullmatch(line.rstrip())
-        if fence is None and heading:
-            headings.append((index, heading["text"]))
-    return headings, fence
+        heading = HEADING_RE.fullmatch(line.rstrip()) if fence is None else None
+        if heading and (heading["space"] or len(heading["hashes"]) == 2):
+            found.append((index, len(heading["hashes"]), heading["text"]))
+    return found, fence
 
 
 def _body(draft: _Draft, lines: list[str], start: int) -> tuple[str, list[Update], str]:
     """Split the Markdown body at its level-2 headings (outside code fences)."""
-    sections, _ = level2_headings(lines, start)
+    found, _ = headings(lines, start)
+    for index, level, text in found:
+        if level != 2 and _reads_as_update(text):
+            draft.error(index + 1, 1, f"this level-{level} heading reads as an update, but "
+                        f"an update is a level-2 heading: write '## {text}' (or reword the "
+                        "heading if it belongs to the message)")
+    sections = [(index, text) for index, level, text in found if level == 2]
     ends = [i for i, _ in sections[1:]] + ([len(lines)] if sections else [])
     summary_end = sections[0][0] if sections else len(lines)
     summary = "\n".join(lines[start:summary_end]).strip()
@@ -269,6 +221,20 @@ def _body(draft: _Draft, lines: list[str], start: int) -> tuple[str, list[Update
         if update is not None:
             updates.append(update)
     return summary, updates, (postmortems[0] if postmortems else "")
+
+
+def _reads_as_update(text: str) -> bool:
+    """`<time> — <status>`: what a `###` heading must not look like."""
+    match = TIME_RE.match(text)
+    if match is None:
+        return False
+    rest = text[match.end():]
+    status = rest[SEPARATOR_RE.match(rest).end():]  # type: ignore[union-attr]
+    return _status_code(status) in STATUSES
+
+
+def _status_code(text: str) -> str:
+    return re.sub(r"[\s_-]+", "_", text.strip().lower())
 
 
 def _update(draft: _Draft, lines: list[str], index: int, text: str, end: int) -> Update | None:
@@ -300,10 +266,25 @@ def _update(draft: _Draft, lines: list[str], index: int, text: str, end: int) ->
     if body_start < end and (comp := COMPONENTS_LINE_RE.fullmatch(lines[body_start].strip())):
         changes = _component_changes(draft, body_start + 1, lines[body_start], comp["list"])
         body_start += 1
+    else:
+        _check_detached_components(draft, lines, body_start, end)
     if status is None:
         return None
     message = "\n".join(lines[body_start:end]).strip()
     return Update(when, status, message, tuple(changes), line_no, occurrence)
+
+
+def _check_detached_components(draft: _Draft, lines: list[str], start: int, end: int) -> None:
+    """`Components: a=b` after a blank line would be published as text, with no change."""
+    row = next((r for r in range(start, end) if lines[r].strip()), None)
+    if row is None or row == start:
+        return
+    comp = COMPONENTS_LINE_RE.fullmatch(lines[row].strip())
+    if comp and "=" in comp["list"]:
+        draft.error(row + 1, 1, f"'Components:' must be on the line directly under the "
+                    f"update heading (line {start}): remove the blank line above it, or it "
+                    "is published as text and changes nothing")
+        _component_changes(draft, row + 1, lines[row], comp["list"])
 
 
 def _abbreviation(rest: str) -> str:
@@ -315,7 +296,7 @@ def _abbreviation(rest: str) -> str:
 
 
 def _status(draft: _Draft, line: int, col: int, text: str) -> Status | None:
-    code = re.sub(r"[\s_-]+", "_", text.strip().lower())
+    code = _status_code(text)
     known = tuple(STATUSES)
     if code in STATUSES:
         return STATUSES[code]
@@ -346,9 +327,8 @@ def _component_changes(draft: _Draft, line: int, raw: str, listing: str) -> list
 
 def _component(draft: _Draft, line: int, col: int, cid: str, status: str | None) -> tuple[
         str, ComponentStatus] | None:
-    known = [c.id for c in draft.config.components]
-    if cid not in known:
-        draft.error(line, col, f"unknown component {cid!r}{did_you_mean(cid, known)}")
+    if cid not in {c.id for c in draft.config.components}:
+        draft.error(line, col, unknown_component(cid, draft.config))
         return None
     if status is None:
         return cid, ComponentStatus.UNDER_MAINTENANCE

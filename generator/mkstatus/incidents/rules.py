@@ -82,6 +82,30 @@ def _recurrence(draft: Draft, kind: Kind, ordered: list[Update]) -> str | None:
                                  draft.config.zone, draft.error)
 
 
+def check_timeline(draft: Draft, updates: list[Update]) -> None:
+    """What can be checked of the updates alone, when the front matter could not be read
+    (so its problems do not hide these). Not what follows an end: whether the file is a
+    recurring maintenance, which ends once per occurrence, is in its front matter."""
+    _order(draft, updates)
+
+
+# At most this many ids are listed in a message (a site may have hundreds of components).
+LISTED = 30
+
+
+def unknown_component(cid: str, config: SiteConfig) -> str:
+    """The message for an id that mkdocs.yml does not configure, listing the ids it does
+    (the same in `check`, `build` and `mkstatus update -c`)."""
+    known = [c.id for c in config.components]
+    where = config.config_path
+    if not known:
+        return f"unknown component {cid!r}; {where} configures no components"
+    listing = ", ".join(known[:LISTED]) + (f", … ({len(known) - LISTED} more)"
+                                           if len(known) > LISTED else "")
+    return (f"unknown component {cid!r}{did_you_mean(cid, known)}; the components "
+            f"configured in {where} are: {listing}")
+
+
 def _kind(draft: Draft) -> Kind:
     meta = draft.meta
     scheduled = ("scheduled_for" in draft.lines) or ("scheduled_until" in draft.lines)
@@ -144,7 +168,7 @@ def _components(draft: Draft, kind: Kind) -> list[tuple[str, ComponentStatus]]:
     out: list[tuple[str, ComponentStatus]] = []
     for cid, status, line, col in draft.meta.get("components", []):
         if cid not in known:
-            draft.error(line, col, f"unknown component {cid!r}{did_you_mean(cid, known)}")
+            draft.error(line, col, unknown_component(cid, draft.config))
         elif status is None and kind is Kind.INCIDENT:
             draft.error(line, col, f"components: give {cid}'s status while the incident is "
                         f"open, as `{cid}: major_outage`")

@@ -19,6 +19,9 @@ STR_TAG = "tag:yaml.org,2002:str"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 NULL_TAG = "tag:yaml.org,2002:null"
+# Front matter needs three levels; PyYAML's composers recurse once (or more) per level
+# and overflow Python's stack near a thousand, so deeper text is refused before parsing.
+MAX_DEPTH = 50
 
 
 class YamlProblem(ValueError):
@@ -58,10 +61,13 @@ def compose(text: str, first_line: int = 1) -> Node | None:
 
     `first_line` is the file line the text starts on, for messages that name a line.
     """
+    check_depth(text)
     try:
         node = yaml.compose(text, Loader=_loader_for(text))  # noqa: S506 - builds no objects
     except YamlProblem:
         raise
+    except RecursionError:  # check_depth keeps this away; a message all the same
+        raise YamlProblem(1, 1, f"YAML nested more than {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         if _loader_for(text) is not _Loader:  # libyaml's wording is terser: ask ours
             return _compose_checked(text, first_line)
@@ -79,11 +85,60 @@ def _compose_checked(text: str, first_line: int) -> Node | None:
     """The pure-Python composer, for its clearer error messages."""
     try:
         yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds no objects
+    except RecursionError:
+        raise YamlProblem(1, 1, f"YAML nested more than {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(line, col, f"invalid YAML: {exc.problem or exc.context}") from None
     raise YamlProblem(1, 1, "invalid YAML")
+
+
+def check_depth(text: str) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH, at the line and column where it goes too
+    deep. Flow brackets outside quotes and comments, indentation steps and `- ` items
+    each count as a level (an over-estimate is fine: real front matter is shallow)."""
+    lines = text.split("\n")
+    if len(lines) + sum(text.count(mark) for mark in ("[", "{", "- ")) <= MAX_DEPTH:
+        return  # each level needs a line, a bracket or a `- `: cannot be too deep
+    indents: list[int] = []
+    flow = 0
+    for number, line in enumerate(lines, start=1):
+        body = line.lstrip(" ")
+        if not body or body.startswith("#"):
+            continue
+        indent = len(line) - len(body)
+        if flow == 0:
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            while body.startswith("- "):  # `- - - x`: a list in a list in a list
+                indent += 2
+                indents.append(indent)
+                body = body[2:].lstrip(" ")
+        flow, col = _flow_depth(body, flow, len(indents))
+        if col is not None or len(indents) > MAX_DEPTH:
+            where = len(line) - len(body) + (col or 0) + 1
+            raise YamlProblem(number, where, f"YAML nested more than {MAX_DEPTH} levels deep")
+
+
+def _flow_depth(body: str, flow: int, levels: int) -> tuple[int, int | None]:
+    """The flow depth after `body`, and the column where it went too deep (or None)."""
+    quote = ""
+    for col, char in enumerate(body):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"" and (col == 0 or body[col - 1] in " [{,:"):
+            quote = char
+        elif char == "#" and (col == 0 or body[col - 1] == " "):
+            break
+        elif char in "[{":
+            flow += 1
+            if flow + levels > MAX_DEPTH:
+                return flow, col
+        elif char in "]}" and flow:
+            flow -= 1
+    return flow, None
 
 
 def _loader_for(text: str) -> type:
@@ -98,9 +153,30 @@ def _loader_for(text: str) -> type:
 def compose_loose(text: str) -> Node | None:
     """Nodes of a file we only read positions from (mkdocs.yml may use !ENV and friends)."""
     try:
+        check_depth(text)
         return yaml.compose(text, Loader=yaml.SafeLoader)  # noqa: S506 - compose builds no objects
-    except yaml.YAMLError:
+    except (yaml.YAMLError, YamlProblem, RecursionError):
         return None
+
+
+def syntax_problem(text: str) -> YamlProblem | None:
+    """The first YAML syntax error in `text` (any tag allowed: mkdocs.yml uses !ENV), as
+    one line with its location, or None."""
+    try:
+        check_depth(text)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        yaml.compose(text, Loader=loader)  # noqa: S506 - compose builds no objects
+    except YamlProblem as exc:
+        return exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return YamlProblem(line, col, f"invalid YAML: {exc.problem or exc.context}")
+    except yaml.YAMLError as exc:
+        return YamlProblem(1, 1, f"invalid YAML: {' '.join(str(exc).split())}")
+    except RecursionError:
+        return YamlProblem(1, 1, f"YAML nested more than {MAX_DEPTH} levels deep")
+    return None
 
 
 def check_duplicates(node: Node, offset: int = 0) -> None:
@@ -122,10 +198,16 @@ def check_duplicates(node: Node, offset: int = 0) -> None:
 
 def items(node: MappingNode) -> Iterator[tuple[str, ScalarNode, Node]]:
     for key, value in node.value:
-        if not isinstance(key, ScalarNode):
-            line, col = where(key)
-            raise YamlProblem(line, col, "keys must be plain names")
-        yield key.value, key, value
+        yield key_name(key), key, value
+
+
+def key_name(key: Node) -> str:
+    """A mapping key, which must be a plain name (`[a, b]: x` is valid YAML, not a name)."""
+    if not isinstance(key, ScalarNode):
+        line, col = where(key)
+        raise YamlProblem(line, col, f"keys must be plain names such as `title`, found a "
+                          f"{_shape(key)}")
+    return str(key.value)
 
 
 def as_text(node: Node, key: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mkstatus.compute.site import Site
+from mkstatus.config import syntax_problems
 from mkstatus.errors import BuildError, ConfigError, ValidationError
 from mkstatus.locking import lock
 from mkstatus.project import Project, load_project
@@ -45,6 +46,9 @@ def mkdocs_config(config_file: Path, **overrides: Any) -> Any:
 
     if not config_file.is_file():
         raise ConfigError(f"{config_file}: no such file (run `mkstatus init` to create a site)")
+    problems = syntax_problems(config_file, str(config_file))
+    if problems:
+        raise ValidationError(problems)
     records = _Collect()
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.addHandler(records)
