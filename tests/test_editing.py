@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import resource
+import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -265,15 +270,160 @@ def test_concurrent_updates_from_two_processes_lose_nothing(site: Path) -> None:
     assert not list((site / "incidents").glob(".*.tmp"))
 
 
-def test_two_cli_processes_at_once(site: Path) -> None:
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment of a CLI subprocess: this tree's code, the test's clock."""
+    return {"MKSTATUS_NOW": NOW, "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", str(Path(__file__).parents[1] /
+                                                         "generator")), **extra}
+
+
+def test_eight_cli_processes_in_the_same_second(site: Path) -> None:
+    """Issue 14 item 10: eight people update one incident at once, with one clock second
+    between them: each update lands, a second after the one before, and says so."""
     path = write(site, "2026-11-24-api", NEWEST_FIRST.replace("email", "api"))
     procs = [subprocess.Popen([sys.executable, "-m", "mkstatus", "update", "api", "-m",
-                               f"from {n}", "-f", str(site / "mkdocs.yml")],
-                              env={"MKSTATUS_NOW": NOW, "PATH": "/usr/bin:/bin"},
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for n in (1, 2)]
-    assert [p.wait(60) for p in procs] == [0, 0]
-    assert sorted(u.message for u in parsed(site, path).updates[-2:]) == ["from 1", "from 2"]
+                               f"from {n}", "-f", str(site / "mkdocs.yml")], env=cli_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for n in range(8)]
+    results = [(p.wait(120), *p.communicate()) for p in procs]
+    assert [code for code, _, _ in results] == [0] * 8, results
+    incident = parsed(site, path)
+    assert sorted(u.message for u in incident.updates[2:]) == [f"from {n}" for n in range(8)]
+    assert [u.time.second for u in incident.updates[2:]] == list(range(8))
+    stamp = "2026-11-24 09:25{} +13:00"
+    notes = sorted(err.strip() for _, _, err in results if err.strip())
+    assert notes == [f"note: {stamp.format(f':{k:02}' if k else '')} is taken by the update "
+                     f"on line 10; this update is dated one second later, "
+                     f"{stamp.format(f':{k + 1:02}')}" for k in range(7)]
+
+
+def _burst(args: tuple[str, int, int]) -> list[str]:
+    """One person's updates in a burst, all at the same clock second: what happened."""
+    root, person, count = args
+    site = Path(root)
+    conf = config(site)
+    path = site / "incidents" / "2026-11-24-api.md"
+    outcomes = []
+    for index in range(count):
+        request = editing.UpdateRequest(message=f"{person}.{index}")
+        try:
+            editing.update(path, path.name, request, conf, editing.parse_when("t", NOW, conf))
+            outcomes.append(f"landed {person}.{index}")
+        except editing.EditError as exc:
+            outcomes.append(f"refused {person}.{index}: {exc}")
+    return outcomes
+
+
+def test_a_burst_past_a_minute_is_refused_with_what_to_do(site: Path) -> None:
+    """Eight processes, ten updates each, one clock second: the first 61 take the seconds
+    up to a minute after now; the rest are refused with the exact --at that works, and
+    nothing is lost: every update is in the file or was refused."""
+    path = write(site, "2026-11-24-api", NEWEST_FIRST.replace("email", "api"))
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        outcomes = [o for person in pool.map(_burst, [(str(site), n, 10) for n in range(8)])
+                    for o in person]
+    landed = {o.split()[1] for o in outcomes if o.startswith("landed")}
+    refused = [o for o in outcomes if o.startswith("refused")]
+    assert (len(landed), len(refused)) == (61, 19)
+    incident = parsed(site, path)
+    assert {u.message for u in incident.updates[2:]} == landed
+    assert {o.split(": ", 1)[1] for o in refused} == {
+        "2026-11-24-api: the latest update (line 10) is dated 2026-11-24 09:26 +13:00, more "
+        "than a minute from now, and a new update must come after it: give this one that "
+        "time or later, with --at '2026-11-24 09:26:01 +13:00' (or, if that date is a "
+        "mistake, correct it in the file first)"}
+    code, _ = run(site, "update", "api", "-m", "Later.", "--at", "2026-11-24 09:26:01 +13:00")
+    assert code == 0 and parsed(site, path).updates[-1].message == "Later."
+
+
+def _no_bigger_files(limit: int) -> Callable[[], None]:
+    def preexec() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
+def test_a_write_that_fails_half_way_leaves_the_file_as_it_was(site: Path) -> None:
+    """Issue 14 item 4: a full disk. A process may write files of at most the old file's
+    size: the new text is cut off half-way (EFBIG, as ENOSPC would), and `update` says so
+    in one line; the incident file and the folder are exactly as they were."""
+    path = write(site, "2026-11-24-api", OLDEST_FIRST)
+    before = sorted((p.name, p.read_bytes()) for p in (site / "incidents").iterdir())
+    result = subprocess.run([sys.executable, "-m", "mkstatus", "update", "api", "-m",
+                             "x" * 500, "-f", str(site / "mkdocs.yml")], env=cli_env(),
+                            capture_output=True, text=True, timeout=120,
+                            preexec_fn=_no_bigger_files(len(OLDEST_FIRST)))
+    assert (result.returncode, result.stderr) == (
+        1, "incidents/2026-11-24-api.md: cannot be written (File too large); the file is "
+           "unchanged\n")
+    assert sorted((p.name, p.read_bytes()) for p in (site / "incidents").iterdir()) == before
+    assert path.read_text() == OLDEST_FIRST
+
+
+def test_a_full_disk(site: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The same on a real full filesystem (a 1 MB tmpfs in a private mount namespace),
+    where mounting is allowed (root with CAP_SYS_ADMIN); skipped elsewhere."""
+    unshare = shutil.which("unshare")
+    if os.geteuid() != 0 or unshare is None:
+        pytest.skip("needs root and unshare to mount a small tmpfs")
+    write(site, "2026-11-24-api", OLDEST_FIRST)
+    mount = tmp_path_factory.mktemp("full")
+    script = (f"mount -t tmpfs -o size=1m tmpfs {mount} && cp -a {site}/. {mount}/ && "
+              f"(dd if=/dev/zero of={mount}/filler bs=4k 2>/dev/null; true) && "
+              f"cd {mount} && {sys.executable} -m mkstatus update api -m {'x' * 9000} ; "
+              f"echo \"rc=$?\"; cmp incidents/2026-11-24-api.md {site}/incidents/2026-11-24-api.md"
+              f" && ls -A incidents")
+    result = subprocess.run([unshare, "-m", "sh", "-c", script], env=cli_env(),
+                            capture_output=True, text=True, timeout=120)
+    if "mount:" in result.stderr:
+        pytest.skip(f"cannot mount here: {result.stderr.strip()}")
+    assert result.stderr == ("incidents/2026-11-24-api.md: cannot be written (No space left "
+                             "on device); the file is unchanged\n")
+    assert result.stdout == "rc=1\n2026-11-24-api.md\n"
+
+
+def test_a_read_only_tree(site: Path) -> None:
+    """`new` and `update` in a folder they may not write: one line each, nothing written."""
+    write(site, "2026-11-24-api", OLDEST_FIRST)
+    folder = site / "incidents"
+    folder.chmod(0o555)
+    try:
+        before = sorted((p.name, p.read_bytes()) for p in folder.iterdir())
+        prefix = []
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root without setpriv: file modes cannot bind")
+            prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+        results = [subprocess.run([*prefix, sys.executable, "-m", "mkstatus", *args, "-m", "x",
+                                   "-f", str(site / "mkdocs.yml")], env=cli_env(),
+                                  capture_output=True, text=True, timeout=120)
+                   for args in (["update", "api"], ["new", "Outage"])]
+        assert [(r.returncode, r.stderr) for r in results] == [
+            (1, "incidents/2026-11-24-api.md: cannot be written (Permission denied); the file "
+                "is unchanged\n"),
+            (1, "incidents/2026-11-24-outage.md: cannot be written (Permission denied); "
+                "nothing was written\n")]
+        assert sorted((p.name, p.read_bytes()) for p in folder.iterdir()) == before
+    finally:
+        folder.chmod(0o755)
+
+
+def test_update_refuses_a_fifo_and_a_link(site: Path, tmp_path_factory: pytest.TempPathFactory
+                                          ) -> None:
+    """A FIFO would block `update` for ever; a link would be replaced by a plain file."""
+    os.mkfifo(site / "incidents" / "2026-11-24-pipe.md")
+    outside = tmp_path_factory.mktemp("elsewhere") / "x.md"
+    outside.write_text(OLDEST_FIRST)
+    (site / "incidents" / "2026-11-24-out.md").symlink_to(outside)
+    (site / "incidents" / "2026-11-24-in.md").symlink_to("2026-11-24-api.md")
+    write(site, "2026-11-24-api", OLDEST_FIRST)
+    assert [run(site, "update", name, "-m", "x") for name in ("pipe", "out", "in")] == [
+        (1, "incidents/2026-11-24-pipe.md: a named pipe (FIFO), not a regular file: only "
+            "regular files are read; remove it\n"),
+        (1, "incidents/2026-11-24-out.md: a symbolic link to a file outside the project (the "
+            "folder of mkdocs.yml): not read; copy the file into the repository instead\n"),
+        (1, "incidents/2026-11-24-in.md: a symbolic link: edit the file it points to\n")]
+    assert outside.read_text() == OLDEST_FIRST
 
 
 def test_write_time_uses_site_offset() -> None:

@@ -195,7 +195,8 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
     now = _clock()
     editing.update(path, shown, request, config, now, dry_run=True)
     request = editing.replace_message(request, _message(message))
-    click.echo(_shown(editing.update(path, shown, request, config, now)))
+    click.echo(_shown(editing.update(path, shown, request, config, now,
+                                     note=lambda text: click.echo(text, err=True))))
 
 
 def update_options(func: F) -> F:

@@ -10,23 +10,21 @@ it under the lock, so two engineers updating one incident at once both keep thei
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
 from mkstatus.errors import MkstatusError
+from mkstatus.incidents.atomic import NotRegular, locked, replace_file, write_new
+from mkstatus.incidents.folder import UnreadableFile, list_incident_files, read_regular
 from mkstatus.incidents.parse import COMPONENTS_LINE_RE, level2_headings, parse_incident
 from mkstatus.incidents.rules import unknown_component
-from mkstatus.locking import locked
 from mkstatus.model import (
     ComponentStatus,
     Incident,
@@ -43,6 +41,8 @@ STATUS_CODES = [s.code for s in ComponentStatus]
 PLAIN_TITLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/'-]*[A-Za-z0-9.)]|[A-Za-z]")
 YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 Change = tuple[str, str | None]  # component id, status code (None: maintenance)
+Note = Callable[[str], None] | None  # told what the user should know (a moved time)
+AHEAD = timedelta(minutes=1)  # how far past now a burst of updates may be dated
 
 
 Req = TypeVar("Req", "NewRequest", "UpdateRequest")
@@ -229,19 +229,26 @@ def create(incidents_dir: Path, shown_dir: str, request: NewRequest, config: Sit
     taken = {p.stem for p in incidents_dir.rglob("*.md")}
     while True:
         stem = new_id(request, config, now, taken)
-        check(f"{shown_dir}/{stem}.md", stem, text, config)
+        shown = f"{shown_dir}/{stem}.md"
+        check(shown, stem, text, config)
         target = incidents_dir / f"{stem}.md"
         if dry_run:
             return target
-        incidents_dir.mkdir(parents=True, exist_ok=True)
-        if _write_new(target, text.encode("utf-8")):
-            return target
+        try:
+            incidents_dir.mkdir(parents=True, exist_ok=True)
+            if write_new(target, text.encode("utf-8")):
+                return target
+        except OSError as exc:
+            raise EditError(f"{shown}: cannot be written ({exc.strerror}); nothing was "
+                            "written") from None
         taken.add(stem)
 
 
 def plan_update(text: str, incident: Incident, request: UpdateRequest, config: SiteConfig,
-                now: datetime) -> str:
-    """The file's text with one more update section, inserted in the file's own order."""
+                now: datetime, note: Note = None) -> str:
+    """The file's text with one more update section, inserted in the file's own order.
+
+    `note` is told when the update's time had to move past `now` (see ``_update_time``)."""
     kind = incident.kind
     latest = incident.updates[-1] if incident.updates else None
     what = {Kind.MAINTENANCE: "maintenance"}.get(kind, kind.value)
@@ -250,7 +257,7 @@ def plan_update(text: str, incident: Incident, request: UpdateRequest, config: S
                         f"(line {latest.line}); nothing may follow that — open a new one "
                         "with `mkstatus new`")
     status = _requested_status(request, incident)
-    when = _update_time(request, incident, now)
+    when = _update_time(request, incident, now, config.zone, note)
     eol = "\r\n" if "\r\n" in text else "\n"
     block = _section(eol, write_time(when, config.zone), status, request.components,
                      request.message)
@@ -268,9 +275,15 @@ def _requested_status(request: UpdateRequest, incident: Incident) -> Status:
     return incident.updates[-1].status
 
 
-def _update_time(request: UpdateRequest, incident: Incident, now: datetime) -> datetime:
-    """--at as given; else now to the minute, or to the second (or just after the latest
-    update) when two people update within one minute."""
+def _update_time(request: UpdateRequest, incident: Incident, now: datetime, zone: tzinfo,
+                 note: Note) -> datetime:
+    """--at as given; else now to the minute, or to the second when the minute is taken.
+
+    Updates in a burst (eight people, one incident, one second) each take the next free
+    second after the latest update, with a note saying so: times are written to the
+    second, so two updates cannot share one. An update is never dated more than a minute
+    after now, so a burst cannot drift into the future; past that, the refusal says which
+    --at to give (or that the latest date may be a mistake)."""
     latest = incident.updates[-1] if incident.updates else None
     if request.at is not None:
         if latest is not None and request.at <= latest.time:
@@ -281,10 +294,20 @@ def _update_time(request: UpdateRequest, incident: Incident, now: datetime) -> d
     when = now.replace(second=0, microsecond=0)
     if latest is None or when > latest.time:
         return when
-    if latest.time > now + timedelta(minutes=1):
-        raise EditError(f"the latest update (line {latest.line}) is dated in the future "
-                        f"({latest.time.isoformat()}): give the new one a time with --at")
-    return max(now.replace(microsecond=0), latest.time + timedelta(seconds=1))
+    when = now.replace(microsecond=0)
+    if when > latest.time:
+        return when
+    when = latest.time + timedelta(seconds=1)
+    if when > now + AHEAD:
+        raise EditError(f"{incident.id}: the latest update (line {latest.line}) is dated "
+                        f"{write_time(latest.time, zone)}, more than a minute from now, and a "
+                        f"new update must come after it: give this one that time or later, "
+                        f"with --at '{write_time(when, zone)}' (or, if that date is a "
+                        "mistake, correct it in the file first)")
+    if note is not None:
+        note(f"note: {write_time(latest.time, zone)} is taken by the update on line "
+             f"{latest.line}; this update is dated one second later, {write_time(when, zone)}")
+    return when
 
 
 def _insert(text: str, incident: Incident, block: list[str], eol: str) -> str:
@@ -324,101 +347,60 @@ def _same_timeline(old: Incident, new: Incident) -> bool:
 
 
 def update(path: Path, shown: str, request: UpdateRequest, config: SiteConfig,
-           now: datetime, dry_run: bool = False) -> Path:
+           now: datetime, dry_run: bool = False, note: Note = None) -> Path:
     """Add one update to an incident file: locked, re-read, checked, written atomically.
 
-    `dry_run` checks the request (as for `create`) and writes nothing."""
-    with _locked(path):
-        data = path.read_bytes()
-        old, problems = parse_incident(shown, path.stem, data, config)
-        if old is None:
-            raise EditError("fix the file first:\n" + "\n".join(str(p) for p in problems))
-        text = data.decode("utf-8")
-        new_text = plan_update(text, old, request, config, now)
-        new = check(shown, path.stem, new_text.removeprefix("\ufeff"), config)
-        if not _same_timeline(old, new):
-            raise EditError(f"{shown}: the update would change earlier text; nothing written")
-        if not dry_run:
-            _replace(path, new_text.encode("utf-8"))
+    `dry_run` checks the request (as for `create`) and writes nothing. A full disk or a
+    read-only tree is one line, and the file is left as it was."""
+    try:
+        with locked(path):
+            data = read_regular(path)
+            old, problems = parse_incident(shown, path.stem, data, config)
+            if old is None:
+                raise EditError("fix the file first:\n" + "\n".join(str(p) for p in problems))
+            text = data.decode("utf-8")
+            new_text = plan_update(text, old, request, config, now,
+                                   None if dry_run else note)
+            new = check(shown, path.stem, new_text.removeprefix("\ufeff"), config)
+            if not _same_timeline(old, new):
+                raise EditError(f"{shown}: the update would change earlier text; "
+                                "nothing written")
+            if not dry_run:
+                replace_file(path, new_text.encode("utf-8"))
+    except UnreadableFile as exc:
+        raise EditError(f"{shown}: {exc}") from None
+    except NotRegular:
+        raise EditError(f"{shown}: not a regular file: only regular files are read") from None
+    except OSError as exc:
+        raise EditError(f"{shown}: cannot be written ({exc.strerror}); the file is "
+                        "unchanged") from None
     return path
 
 
-def find(incidents_dir: Path, ident: str, shown_dir: str) -> Path:
-    """An incident file by id, by path, or by the unique id ending in the given slug."""
+def find(incidents_dir: Path, ident: str, shown_dir: str, root: Path | None = None) -> Path:
+    """An incident file by id, by path, or by the unique id ending in the given slug.
+
+    What `check` refuses (a FIFO, a link out of `root`, the project: by default the folder
+    above incidents/) is refused here with the same words; any link is refused too, as an
+    atomic write would replace the link, not the file it points to."""
     stem = Path(ident).stem if ident.endswith(".md") or "/" in ident else ident
-    files = {p.stem: p for p in sorted(incidents_dir.rglob("*.md"))}
-    if stem in files:
-        return files[stem]
-    tails = [s for s in files if s[11:] == stem]
-    if len(tails) == 1:
-        return files[tails[0]]
+    root = root or incidents_dir.parent
+    listing = list_incident_files(incidents_dir, root)
+    refused = {Path(p.path).stem: p for p in listing.problems if p.path.endswith(".md")}
+    files = {p.stem: p for p, _ in listing.files}
+    tails = [s for s in {*files, *refused} if s[11:] == stem]
+    match = stem if stem in files or stem in refused else (tails[0] if len(tails) == 1
+                                                            else None)
+    if match in refused:
+        where = (root / refused[match].path).relative_to(incidents_dir).as_posix()
+        raise EditError(f"{shown_dir}/{where}: {refused[match].message}")
+    if match is not None:
+        if files[match].is_symlink():
+            raise EditError(f"{shown_dir}/{files[match].relative_to(incidents_dir)}: a "
+                            "symbolic link: edit the file it points to")
+        return files[match]
     hint = did_you_mean(stem, files) or did_you_mean(stem, [s[11:] for s in files])
     containing = [s for s in files if stem in s]
     if not hint and containing:
         hint = f" (did you mean {' or '.join(repr(s) for s in containing[:3])}?)"
     raise EditError(f"no incident {ident!r} in {shown_dir}/{hint}")
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on the file *currently* at `path`.
-
-    The file is replaced (a new inode) by every write, so after waiting for the lock we
-    check that we still hold the live file; if not, we lock the new one.
-    """
-    with locked(path, os.O_RDONLY):
-        yield
-
-
-def _temp(path: Path, data: bytes) -> str:
-    """A fully written, fsynced temp file beside `path` (`.tmp`: never read as an incident)."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        os.unlink(name)
-        raise
-    return name
-
-
-def _replace(path: Path, data: bytes) -> None:
-    name = _temp(path, data)
-    try:
-        os.chmod(name, path.stat().st_mode & 0o7777)
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
-        raise
-    _sync_dir(path.parent)
-
-
-def _write_new(path: Path, data: bytes) -> bool:
-    """Create `path` atomically with `data`; False if the name is taken (hard link refuses)."""
-    name = _temp(path, data)
-    try:
-        os.chmod(name, 0o666 & ~_umask())
-        os.link(name, path)
-    except FileExistsError:
-        return False
-    finally:
-        os.unlink(name)
-    _sync_dir(path.parent)
-    return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _sync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
