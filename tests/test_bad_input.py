@@ -123,6 +123,8 @@ CASES: dict[str, tuple[str | bytes, list[str]]] = {
     "raw-control-in-front-matter": ("---\ntitle: Pay\x85ment\nimpact: huge\n---\n" + UPDATE, [
         "2:11: front matter contains U+0085, a next-line character (NEL): remove it",
         "3:9: impact: expected one of none, minor, major, critical, found 'huge'"]),
+    "noncharacter-in-front-matter": ("---\ntitle: a\ufffeb\n---\n" + UPDATE, [
+        "2:9: front matter contains U+FFFE, a noncharacter: remove it"]),
     # Issue 13 item 7: three mistakes that passed silently.
     "update-as-level-3": (HEAD + UPDATE + "\n### 2026-01-01 11:00 Z — Resolved\nDone.\n", [
         "10:1: this level-3 heading reads as an update, but an update is a level-2 heading: "

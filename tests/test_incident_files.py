@@ -142,6 +142,10 @@ def test_mkdocs_yml_yaml_errors_are_one_line(site: Path) -> None:
     result = mkstatus("build", "--now", NOW, cwd=site)
     assert (result.returncode, result.stderr) == (
         1, "mkdocs.yml:6:1: invalid YAML: found character that cannot start any token\n")
+    (site / "mkdocs.yml").write_text(SITE_YML.replace("name: API", "name: A\aPI"))
+    result = mkstatus("check", "--now", NOW, cwd=site)
+    assert (result.returncode, result.stdout) == (
+        1, "mkdocs.yml:8:28: invalid YAML: U+0007 is not allowed\n")
 
 
 @pytest.mark.parametrize("heading", ["9999-12-31 23:00 +00:00", "0001-01-01 00:30 +05:00"])

@@ -21,7 +21,7 @@ from mkstatus.text import did_you_mean, forbidden_character
 from mkstatus.times import TimeError, parse_time
 
 # Controls YAML refuses (with a position we could not show) or reads as line breaks.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 FRONT_KEYS = ("title", "impact", "components", "started", "scheduled_for", "scheduled_until",
               "informational", "pin", "draft", "recurrence")
 
@@ -81,7 +81,11 @@ def _blank_controls(draft: Draft, lines: list[str], end: int, yaml_text: str) ->
 
 def _describe(char: str) -> str:
     found = forbidden_character(char)
-    return found[1] if found else f"contains U+{ord(char):04X} {unicodedata.name(char)}"
+    if found is not None:
+        return found[1]
+    name = unicodedata.name(char, "")  # U+2028 LINE SEPARATOR; U+FFFE has no name
+    return f"contains U+{ord(char):04X} {name}" if name else \
+        f"contains U+{ord(char):04X}, a noncharacter"
 
 
 def _read_meta(draft: Draft, node: MappingNode, lines: list[str]) -> None:

@@ -75,7 +75,7 @@ def compose(text: str, first_line: int = 1) -> Node | None:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(line, col, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(1, 1, f"invalid YAML: {exc}") from None
+        raise unmarked(exc, text) from None
     if node is not None:
         check_duplicates(node, first_line - 1)
     return node
@@ -91,7 +91,23 @@ def _compose_checked(text: str, first_line: int) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(line, col, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise unmarked(exc, text) from None
     raise YamlProblem(1, 1, "invalid YAML")
+
+
+def unmarked(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    """A YAML error without a mark (the reader's "special characters are not allowed"),
+    as one line, located by its character position when it has one."""
+    position = getattr(exc, "position", None)
+    line, col = 1, 1
+    if isinstance(position, int) and 0 <= position <= len(text):
+        before = text[:position]
+        line, col = before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+    character = getattr(exc, "character", None)
+    if isinstance(character, int):
+        return YamlProblem(line, col, f"invalid YAML: U+{character:04X} is not allowed")
+    return YamlProblem(line, col, f"invalid YAML: {' '.join(str(exc).split())}")
 
 
 def check_depth(text: str) -> None:
@@ -173,7 +189,7 @@ def syntax_problem(text: str) -> YamlProblem | None:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return YamlProblem(line, col, f"invalid YAML: {exc.problem or exc.context}")
     except yaml.YAMLError as exc:
-        return YamlProblem(1, 1, f"invalid YAML: {' '.join(str(exc).split())}")
+        return unmarked(exc, text)
     except RecursionError:
         return YamlProblem(1, 1, f"YAML nested more than {MAX_DEPTH} levels deep")
     return None
