@@ -47,8 +47,14 @@ def _environment() -> Environment:
                       bytecode_cache=BYTECODE)
     env.globals["status_html"] = status_html
     env.filters.update(iso=iso_utc, duration=show_duration, ustatus=ustatus_html,
-                       slug=slug)
+                       slug=slug, bdi=bdi)
     return env
+
+
+def bdi(text: str) -> Markup:
+    """User text in an isolate: a U+202E or a right-to-left title cannot reorder the
+    status, times and links written after it on the same line."""
+    return Markup("<bdi>{}</bdi>").format(clean(text))
 
 
 def _finalize(value: Any) -> Any:
@@ -191,11 +197,15 @@ class PageRenderer:
         self.convert = markdown_config.converter(sanitized=not site.config.allow_raw_html)
         names = {c.id: c.name for c in site.config.components}
         zone = site.config.zone
+
+        def cname(cid: str) -> Markup:
+            return bdi(names.get(cid, cid))
+
         # The introduction (docs/index.md) is one of the site's own pages, as trusted as
         # the others MkDocs renders from docs/: only incident text is sanitized.
         env.filters.update(md=self.convert, trusted_md=markdown_config.converter(),
                            show=lambda moment: show(moment, zone),
-                           cname=lambda cid: names.get(cid, cid),
+                           cname=cname,
                            t=_memo(lambda moment: time_html(moment, zone)))
         self.incident_template = env.get_template("incident.md.j2")
 
