@@ -16,7 +16,8 @@ PAGES = ("index.html", "history/index.html", "uptime/index.html",
          "incidents/2026-11-22-email-delivery-delays/index.html",
          "incidents/2026-10-14-denial-of-service-attack/index.html",
          "incidents/2026-11-26-network-core-upgrade/index.html",
-         "components/email/index.html", "components/email/uptime/index.html")
+         "components/email/index.html", "components/email/uptime/index.html",
+         "subscribe/index.html")
 
 
 def user_texts() -> set[str]:
