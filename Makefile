@@ -4,7 +4,7 @@ DEMO_NOW ?= 2026-11-22T21:00:00Z
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test site goldens bench
+.PHONY: demo test site goldens bench messages
 
 demo:
 	scripts/setup demo
@@ -22,3 +22,16 @@ site:
 goldens:
 	scripts/setup test
 	.venv/bin/python -m tests.goldens --update
+
+# The interface's words: extract every msgid into the template catalog, merge it into
+# each language's catalog (new msgids arrive empty, changed ones fuzzy: translate them),
+# and compile the .mo files the wheel ships. See guide/languages.md.
+LOCALE = generator/mkstatus/locale
+messages:
+	scripts/setup demo
+	.venv/bin/pybabel extract --mapping-file babel.cfg --keywords N_ --no-location \
+	    --sort-output --project mkstatus --copyright-holder "mkstatus contributors" \
+	    --msgid-bugs-address "" --omit-header --output-file $(LOCALE)/mkstatus.pot .
+	.venv/bin/pybabel update --domain mkstatus --input-file $(LOCALE)/mkstatus.pot \
+	    --output-dir $(LOCALE) --no-wrap --ignore-obsolete
+	.venv/bin/pybabel compile --domain mkstatus --directory $(LOCALE) --statistics

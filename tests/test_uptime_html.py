@@ -47,8 +47,8 @@ def test_bars_show_hostile_text_as_text_and_stay_one_line() -> None:
     root = parse(out)
     [bars] = root.cssselect(".mks-uptime.mks-bars-small .mks-bars")
     assert bars.get("aria-label") == (
-        f"{HOSTILE}: 99.87% uptime over the past 4 days; 2 day(s) with incidents or "
-        "detected problems, 1 day(s) without data.")
+        f"{HOSTILE}: 99.87% uptime over the past 4 days; 2 days with incidents or "
+        "detected problems, 1 day without data.")
     spans = bars.cssselect("span")
     assert [s.get("class") for s in spans] == ["n", None, "x", "d"]
     assert spans[2].get("title") == f"2026-01-03: 99.50% — {HOSTILE}"

@@ -79,7 +79,8 @@ def _child(node: Node | None, key: str | int) -> Node | None:
 
 def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | None,
                  config_path: str = "mkdocs.yml", text: str | None = None,
-                 use_directory_urls: bool = True) -> tuple[SiteConfig | None, list[Problem]]:
+                 use_directory_urls: bool = True, language: str = "en"
+                 ) -> tuple[SiteConfig | None, list[Problem]]:
     """Validate the plugin section; return the config, or None and every problem."""
     locate = Locator(config_path, text)
     problems: list[Problem] = []
@@ -120,6 +121,7 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
         contact=str(contact), components=tuple(components), config_path=config_path,
         feed_limit=numbers["feed_limit"], history_days=numbers["history_days"],
         use_directory_urls=use_directory_urls, allow_raw_html=allow_raw_html is True,
+        language=language or "en",
         **subscribe,
     ), problems
 

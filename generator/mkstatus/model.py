@@ -11,15 +11,17 @@ from enum import Enum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mkstatus.i18n import N_
+
 
 class ComponentStatus(Enum):
     """Statuspage's component vocabulary, in order of severity."""
 
-    OPERATIONAL = (0, "operational", "Operational")
-    UNDER_MAINTENANCE = (1, "under_maintenance", "Under maintenance")
-    DEGRADED_PERFORMANCE = (2, "degraded_performance", "Degraded performance")
-    PARTIAL_OUTAGE = (3, "partial_outage", "Partial outage")
-    MAJOR_OUTAGE = (4, "major_outage", "Major outage")
+    OPERATIONAL = (0, "operational", N_("Operational"))
+    UNDER_MAINTENANCE = (1, "under_maintenance", N_("Under maintenance"))
+    DEGRADED_PERFORMANCE = (2, "degraded_performance", N_("Degraded performance"))
+    PARTIAL_OUTAGE = (3, "partial_outage", N_("Partial outage"))
+    MAJOR_OUTAGE = (4, "major_outage", N_("Major outage"))
 
     def __init__(self, rank: int, code: str, label: str) -> None:
         self.rank, self.code, self.label = rank, code, label
@@ -58,11 +60,11 @@ class Impact(Enum):
 class Indicator(Enum):
     """The overall indicator, with the banner text Statuspage shows for it."""
 
-    NONE = (0, "none", "All Systems Operational")
-    MAINTENANCE = (1, "maintenance", "Service Under Maintenance")
-    MINOR = (2, "minor", "Minor Service Outage")
-    MAJOR = (3, "major", "Partial System Outage")
-    CRITICAL = (4, "critical", "Major System Outage")
+    NONE = (0, "none", N_("All Systems Operational"))
+    MAINTENANCE = (1, "maintenance", N_("Service Under Maintenance"))
+    MINOR = (2, "minor", N_("Minor Service Outage"))
+    MAJOR = (3, "major", N_("Partial System Outage"))
+    CRITICAL = (4, "critical", N_("Major System Outage"))
 
     def __init__(self, rank: int, code: str, banner: str) -> None:
         self.rank, self.code, self.banner = rank, code, banner
@@ -92,7 +94,8 @@ class UpdateStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The English name (a msgid: pages show it translated)."""
+        return LABELS[self.value]
 
     @property
     def ends(self) -> bool:
@@ -116,7 +119,7 @@ class MaintenanceStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return LABELS[self.value]
 
     @property
     def ends(self) -> bool:
@@ -129,6 +132,12 @@ class MaintenanceStatus(StrEnum):
 
 
 Status = UpdateStatus | MaintenanceStatus
+LABELS = {
+    "investigating": N_("Investigating"), "identified": N_("Identified"),
+    "monitoring": N_("Monitoring"), "resolved": N_("Resolved"),
+    "scheduled": N_("Scheduled"), "in_progress": N_("In progress"),
+    "verifying": N_("Verifying"), "completed": N_("Completed"), "cancelled": N_("Cancelled"),
+}
 STATUSES: dict[str, Status] = {s.value: s for s in (*UpdateStatus, *MaintenanceStatus)}
 
 
@@ -187,6 +196,7 @@ class SiteConfig:
     history_days: int = 90
     config_path: str = "mkdocs.yml"
     use_directory_urls: bool = True  # MkDocs' setting: pages at a/ or at a.html
+    language: str = "en"  # Material's theme.language: the words and dates of pages, feeds
     allow_raw_html: bool = False  # incident Markdown keeps raw HTML (not sanitized)
     notify: tuple[Destination, ...] = ()
     websub_hub: str | None = None

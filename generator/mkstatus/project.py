@@ -48,6 +48,7 @@ class Project:
     plugin: Mapping[str, Any]
     use_directory_urls: bool = True  # MkDocs' setting, which decides every page's URL
     markdown: MarkdownConfig = MarkdownConfig()  # MkDocs' markdown_extensions
+    language: str = "en"  # Material's theme.language
 
     @property
     def incidents_dir(self) -> Path:
@@ -67,7 +68,8 @@ def load_config(project: Project) -> SiteConfig:
                                     site_url=project.site_url,
                                     config_path=shown(project.config_file, project.root),
                                     text=read_text(project.config_file),
-                                    use_directory_urls=project.use_directory_urls)
+                                    use_directory_urls=project.use_directory_urls,
+                                    language=project.language)
     if config is None:
         raise ValidationError(problems)
     return config

@@ -142,12 +142,17 @@ def iso_utc(moment: datetime) -> str:
 def show(moment: datetime, zone: tzinfo) -> str:
     """How a person reads a time on the page: local, absolute, with the zone named."""
     local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {zone_name(local)}"
+
+
+def zone_name(local: datetime) -> str:
+    """The zone of a local time by its name (``NZDT``), else as ``UTC+05:30``."""
     name = local.tzname() or ""
     if not name or name[0] in "+-":
         name = "UTC" + local.strftime("%z")[:3] + ":" + local.strftime("%z")[3:]
         if local.utcoffset() == timedelta(0):
             name = "UTC"
-    return f"{local:%Y-%m-%d %H:%M} {name}"
+    return name
 
 
 def show_duration(delta: timedelta) -> str:

@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from mkstatus.compute.status import View
+from mkstatus.i18n import N_
 from mkstatus.model import ComponentStatus, SiteConfig
 from mkstatus.samples.model import DayAggregate, Sample, percentile
 
 WEIGHTS = {ComponentStatus.MAJOR_OUTAGE: 1.0, ComponentStatus.PARTIAL_OUTAGE: 0.3}
-WINDOWS = (("24 hours", timedelta(hours=24)), ("7 days", timedelta(days=7)),
-           ("30 days", timedelta(days=30)), ("90 days", timedelta(days=90)))
+WINDOWS = ((N_("24 hours"), timedelta(hours=24)), (N_("7 days"), timedelta(days=7)),
+           (N_("30 days"), timedelta(days=30)), (N_("90 days"), timedelta(days=90)))
 Interval = tuple[datetime, datetime, ComponentStatus]
 
 
@@ -202,9 +203,9 @@ def _day(day: date, pieces: Sequence[Piece], declared: Sequence[tuple[datetime, 
     notes = list(dict.fromkeys(title for a, b, _, title in declared if a < hi and b > lo))
     detected = max((p.probe for p in inside if p.probe is not None), default=None)
     if detected in WEIGHTS:
-        notes.append("outage detected automatically")
+        notes.append(N_("outage detected automatically"))
     elif detected is ComponentStatus.DEGRADED_PERFORMANCE:
-        notes.append("slow responses detected automatically")
+        notes.append(N_("slow responses detected automatically"))
     return DayUptime(day, percent(pieces, lo, hi) if lo < hi else None, worst, tuple(notes))
 
 

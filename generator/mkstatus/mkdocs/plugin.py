@@ -28,12 +28,14 @@ from mkdocs.structure.toc import get_toc
 
 from mkstatus.compute.site import Site
 from mkstatus.errors import MkstatusError
+from mkstatus.i18n import translator
 from mkstatus.mkdocs.inline import inline
 from mkstatus.project import Project, load_project
 from mkstatus.render import urls
 from mkstatus.render.generate import generate, head_html
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig
 from mkstatus.render.reuse import BYTECODE
+from mkstatus.render.subscribe import TITLE as SUBSCRIBE_TITLE
 from mkstatus.times import resolve_now
 
 log = logging.getLogger("mkdocs.plugins.mkstatus")
@@ -120,6 +122,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                        site_name=self.site_name or config.site_name,
                        site_url=config.site_url, plugin=dict(self.config),
                        use_directory_urls=config.use_directory_urls,
+                       language=str(config.theme.get("language") or "en"),
                        markdown=MarkdownConfig(tuple(config.markdown_extensions),
                                                dict(config.mdx_configs)))
 
@@ -185,6 +188,9 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         env.globals["mkstatus_inline"] = inline
         env.globals["mkstatus_nav_key"] = nav_key
         env.globals["mkstatus_blocks"] = {}
+        # Our words in the theme layer, in Material's `theme.language` as on our pages.
+        words = translator(str(config.theme.get("language") or "en"))
+        env.globals["mkstatus_words"] = {"subscribe": words.gettext(SUBSCRIBE_TITLE)}
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

@@ -31,6 +31,7 @@ from icalendar.parser import Contentline
 from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
+from mkstatus.i18n import translator
 from mkstatus.incidents.recurrence import AHEAD, series_rule, start_on
 from mkstatus.model import Incident, Kind, MaintenanceStatus
 from mkstatus.render import urls
@@ -99,7 +100,9 @@ def one_off(site: Site, v: View) -> icalendar.Event:
     cancelled = v.status is MaintenanceStatus.CANCELLED
     stamp = v.updates[-1].time if v.updates else site.now
     url = urls.Urls.of(site.config).page(urls.incident_page(v.id))
-    title = ("Cancelled: " if cancelled else "") + v.incident.title
+    _ = translator(site.config.language).gettext
+    title = (_("Cancelled: %(title)s") % {"title": v.incident.title} if cancelled
+             else v.incident.title)
     return _event(uid(site.config.site_url, v.id), stamp, start.astimezone(UTC),
                   end.astimezone(UTC), title,
                   _description(site, v, url), url, len(v.updates), cancelled)
@@ -162,34 +165,40 @@ def _window(incident: Incident) -> tuple[datetime, datetime]:
 
 
 def _description(site: Site, v: View, url: str) -> str:
+    _ = translator(site.config.language).gettext
     names = {c.id: c.name for c in site.config.components}
-    parts = [f"Status: {v.status.label}"]
+    parts = [_("Status: %(status)s") % {"status": _(v.status.label)}]
     affected = [names.get(cid, cid) for cid in v.incident.component_ids]
     if affected:
-        parts.append("Affected: " + ", ".join(affected))
+        parts.append(_("Affected: %(names)s") % {"names": ", ".join(affected)})
     if v.incident.summary:
         parts.append(v.incident.summary.strip())
     if v.updates:
         latest = v.updates[-1]
-        parts.append(f"Latest update ({latest.label}): {latest.message.strip()}")
+        parts.append(_("Latest update (%(status)s): %(message)s") % {
+            "status": _(latest.label), "message": latest.message.strip()})
     parts.append(url)
     return "\n\n".join(parts)
 
 
 def _series_description(site: Site, s: Series, shown: View, cancelled: Sequence[date],
                         url: str) -> str:
+    _ = translator(site.config.language).gettext
     names = {c.id: c.name for c in site.config.components}
-    parts = [f"Repeats: {s.incident.recurrence} (times in {site.config.zone.key})"]
+    parts = [_("Repeats: %(rule)s (times in %(zone)s)") % {
+        "rule": s.incident.recurrence, "zone": site.config.zone.key}]
     affected = [names.get(cid, cid) for cid in s.incident.component_ids]
     if affected:
-        parts.append("Affected: " + ", ".join(affected))
+        parts.append(_("Affected: %(names)s") % {"names": ", ".join(affected)})
     if s.incident.summary:
         parts.append(s.incident.summary.strip())
     when = _window(shown.incident)[0].astimezone(site.config.zone).date().isoformat()
-    parts.append(f"{'Next' if shown.end is None else 'Latest'} occurrence ({when}): "
-                 f"{shown.status.label}")
+    occurrence = (_("Next occurrence (%(day)s): %(status)s") if shown.end is None
+                  else _("Latest occurrence (%(day)s): %(status)s"))
+    parts.append(occurrence % {"day": when, "status": _(shown.status.label)})
     if cancelled:
-        parts.append("Cancelled: " + ", ".join(d.isoformat() for d in cancelled))
+        parts.append(_("Cancelled: %(days)s") % {
+            "days": ", ".join(d.isoformat() for d in cancelled)})
     parts.append(url)
     return "\n\n".join(parts)
 

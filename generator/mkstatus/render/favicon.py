@@ -15,9 +15,11 @@ dashboards and bookmarks that want the current status as an image.
 
 from __future__ import annotations
 
+import html
 from urllib.parse import quote
 
 from mkstatus.compute.site import Site
+from mkstatus.i18n import translator
 from mkstatus.model import Indicator
 from mkstatus.render import urls
 from mkstatus.render.badges import INDICATOR_COLOURS
@@ -36,20 +38,22 @@ SHAPES = {
 }
 
 
-def favicon_svg(indicator: Indicator) -> str:
+def favicon_svg(indicator: Indicator, language: str = "en") -> str:
     """The icon for one indicator; the `<title>` names the status for assistive tech."""
     shape, glyph = SHAPES[indicator]
+    title = html.escape(translator(language).gettext(indicator.banner))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
-            f"<title>{indicator.banner}</title>"
+            f"<title>{title}</title>"
             f'<g fill="{INDICATOR_COLOURS[indicator]}">{shape}</g>'
             f'<path d="{glyph}" {GLYPH}/></svg>\n')
 
 
 def render_favicon(site: Site) -> list[tuple[str, str]]:
-    return [(urls.FAVICON, favicon_svg(site.indicator))]
+    return [(urls.FAVICON, favicon_svg(site.indicator, site.config.language))]
 
 
 def link_tag(site: Site) -> str:
     """`<link rel="icon">` with the icon inline, so it is as fresh as the page itself."""
-    data = quote(favicon_svg(site.indicator).strip().replace('"', "'"), safe="/:='.,;()")
+    svg = favicon_svg(site.indicator, site.config.language).strip()
+    data = quote(svg.replace('"', "'"), safe="/:='.,;()")
     return f'<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,{data}">\n'

@@ -19,6 +19,7 @@ from feedgen.feed import FeedGenerator
 from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
+from mkstatus.i18n import Translator, translator
 from mkstatus.model import Kind, Status
 from mkstatus.render import urls
 from mkstatus.render.pages import update_anchor
@@ -56,7 +57,8 @@ def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
 def render_feeds(site: Site) -> list[tuple[str, bytes]]:
     """The site's feeds, which follow the home page, and each component's, which follow
     the component's page."""
-    html = EntryHtml(raw=site.config.allow_raw_html)
+    tr = translator(site.config.language)
+    html = EntryHtml(raw=site.config.allow_raw_html, tr=tr)
     files = _pair(site, None, entries(site), "", html)
     for comp in site.config.components:
         files += _pair(site, comp.id, entries(site, comp.id), f" — {comp.name}", html)
@@ -68,25 +70,32 @@ class EntryHtml:
     the next build in this process, see ``reuse``), and sanitized as on the pages unless
     the site allows ``raw`` HTML."""
 
-    def __init__(self, raw: bool = False) -> None:
+    def __init__(self, raw: bool = False, tr: Translator | None = None) -> None:
         self.converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
         self.raw = raw
+        self.tr = tr or translator()
 
     def __call__(self, item: Entry) -> str:
-        return CONVERSIONS.get(("entry", self.raw, item.status.label, item.message),
+        return CONVERSIONS.get(("entry", self.raw, self.label(item), item.message),
                                lambda: self._html(item))
+
+    def label(self, item: Entry) -> str:
+        return self.tr.gettext(item.status.label)
 
     def _html(self, item: Entry) -> str:
         body = self.converter.reset().convert(clean(item.message)) if item.message else ""
         if not self.raw:
             body = sanitize(body)
-        return f"<p><strong>{item.status.label}</strong></p>{body}"
+        return f"<p><strong>{self.label(item)}</strong></p>{body}"
 
 
-def entry_title(item: Entry) -> str:
+def entry_title(item: Entry, tr: Translator | None = None) -> str:
     """Every feed format titles an update "<incident> — [Maintenance: ]<status>"."""
-    kind = "Maintenance: " if item.view.incident.kind is Kind.MAINTENANCE else ""
-    return clean(f"{item.view.incident.title} — {kind}{item.status.label}")
+    _ = (tr or translator()).gettext
+    label = _(item.status.label)
+    if item.view.incident.kind is Kind.MAINTENANCE:
+        label = _("Maintenance: %(status)s") % {"status": label}
+    return clean(f"{item.view.incident.title} — {label}")
 
 
 def _pair(site: Site, component: str | None, items: list[Entry], suffix: str,
@@ -126,16 +135,21 @@ def _generator(site: Site, items: list[Entry], suffix: str, html: EntryHtml) -> 
     fg = FeedGenerator()
     fg.id(base)
     fg.title(clean(f"{site.config.site_name}{suffix}"))
-    fg.subtitle(clean(f"Every update of incidents and maintenance on {site.config.site_name}"))
+    fg.subtitle(clean(subtitle(site, html.tr)))
     fg.author(name=clean(site.config.site_name), uri=base)
-    fg.language("en")
+    fg.language(html.tr.tag)
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.generator("mkstatus", version=__version__, uri="https://pypi.org/project/mkstatus/")
     site_urls = urls.Urls.of(site.config)
     for item in items:
-        _add(fg, base, item, html(item), entry_url(site_urls, item))
+        _add(fg, base, item, html(item), entry_url(site_urls, item), html.tr)
     return fg
+
+
+def subtitle(site: Site, tr: Translator) -> str:
+    return tr.gettext("Every update of incidents and maintenance on %(site)s") % {
+        "site": site.config.site_name}
 
 
 def entry_url(site_urls: urls.Urls, item: Entry) -> str:
@@ -143,13 +157,14 @@ def entry_url(site_urls: urls.Urls, item: Entry) -> str:
     return site_urls.page(urls.incident_page(item.view.id), update_anchor(item.time))
 
 
-def _add(fg: FeedGenerator, base: str, item: Entry, content: str, link: str) -> None:
+def _add(fg: FeedGenerator, base: str, item: Entry, content: str, link: str,
+         tr: Translator) -> None:
     incident = item.view.incident
     entry = fg.add_entry(order="append")
     uri = tag_uri(base, incident.id, item.time)
     entry.id(uri)
     entry.guid(uri, permalink=False)
-    entry.title(entry_title(item))
+    entry.title(entry_title(item, tr))
     entry.link(href=link)
     entry.updated(item.time.astimezone(UTC))
     entry.published(item.time.astimezone(UTC))

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from mkstatus import __version__
 from mkstatus.compute.site import Site
+from mkstatus.i18n import translator
 from mkstatus.render import urls
 from mkstatus.render.api import dumps
-from mkstatus.render.feeds import Entry, EntryHtml, entries, entry_title, entry_url, tag_uri
+from mkstatus.render.feeds import (
+    Entry,
+    EntryHtml,
+    entries,
+    entry_title,
+    entry_url,
+    subtitle,
+    tag_uri,
+)
 from mkstatus.text import clean
 from mkstatus.times import iso_utc
 
@@ -21,7 +30,7 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_jsonfeed(site: Site) -> list[tuple[str, str]]:
-    html = EntryHtml(raw=site.config.allow_raw_html)
+    html = EntryHtml(raw=site.config.allow_raw_html, tr=translator(site.config.language))
     out = [(urls.json_feed(), _feed(site, None, "", html))]
     for comp in site.config.components:
         out.append((urls.json_feed(comp.id), _feed(site, comp.id, f" — {comp.name}", html)))
@@ -34,12 +43,11 @@ def _feed(site: Site, component: str | None, suffix: str, html: EntryHtml) -> st
     feed: dict[str, object] = {
         "version": VERSION,
         "title": clean(site.config.site_name + suffix),
-        "description": clean(
-            f"Every update of incidents and maintenance on {site.config.site_name}"),
+        "description": clean(subtitle(site, html.tr)),
         "home_page_url": base if component is None else
         site_urls.page(urls.component_page(component)),
         "feed_url": site_urls.absolute(urls.json_feed(component)),
-        "language": "en",
+        "language": html.tr.tag,
         "authors": [{"name": clean(site.config.site_name), "url": base}],
         "_mkstatus": {"about": "https://pypi.org/project/mkstatus/",
                       "version": __version__},
@@ -53,12 +61,12 @@ def _feed(site: Site, component: str | None, suffix: str, html: EntryHtml) -> st
 def _item(base: str, site_urls: urls.Urls, item: Entry, html: EntryHtml
           ) -> dict[str, object]:
     incident = item.view.incident
-    label = item.status.label
+    label = html.label(item)
     when = iso_utc(item.time)
     return {
         "id": tag_uri(base, incident.id, item.time),
         "url": entry_url(site_urls, item),
-        "title": entry_title(item),
+        "title": entry_title(item, html.tr),
         "content_html": html(item),
         "content_text": f"{label}\n\n{clean(item.message)}".strip(),
         "date_published": when,

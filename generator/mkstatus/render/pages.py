@@ -26,28 +26,40 @@ from markupsafe import Markup
 
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
+from mkstatus.i18n import N_, Translator, translator
 from mkstatus.model import ComponentStatus, Indicator, Kind, MaintenanceStatus, Status
 from mkstatus.render import urls
 from mkstatus.render.reuse import BYTECODE, CONVERSIONS
 from mkstatus.render.sanitize import sanitize
 from mkstatus.text import clean
-from mkstatus.times import iso_utc, show, show_duration
+from mkstatus.times import iso_utc
 
 ICONS = {"none": "✓", "maintenance": "⚙", "minor": "⚠", "major": "⚠", "critical": "✖"}
-KIND_LABELS = {Kind.INCIDENT: "Incident", Kind.NOTICE: "Notice",
-               Kind.MAINTENANCE: "Scheduled maintenance"}
+KIND_LABELS = {Kind.INCIDENT: N_("Incident"), Kind.NOTICE: N_("Notice"),
+               Kind.MAINTENANCE: N_("Scheduled maintenance")}
+
+# In a sentence or a tag: "impact: major", "maintenance".
+IMPACT_WORDS = {"none": N_("none"), "minor": N_("minor"), "major": N_("major"),
+                "critical": N_("critical"), "maintenance": N_("maintenance")}
+KIND_WORDS = {Kind.INCIDENT: N_("incident"), Kind.NOTICE: N_("notice"),
+              Kind.MAINTENANCE: N_("maintenance")}
 
 
-def _environment() -> Environment:
-    """A fresh environment per build: its filters carry the site's zone and names, and a
-    cached one let one site's zone leak into the next site rendered in the process."""
+def environment(tr: Translator) -> Environment:
+    """A fresh environment per build: its filters carry the site's zone, names and
+    language, and a cached one let one site's zone leak into the next site rendered in
+    the process. Templates translate with Jinja's i18n extension (``{% trans %}``, ``_``)."""
     env = Environment(loader=PackageLoader("mkstatus.render", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       undefined=StrictUndefined, finalize=_finalize,
-                      bytecode_cache=BYTECODE)
-    env.globals["status_html"] = status_html
-    env.filters.update(iso=iso_utc, duration=show_duration, ustatus=ustatus_html,
-                       slug=slug, bdi=bdi)
+                      bytecode_cache=BYTECODE, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(tr.catalog, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
+    env.globals.update(status_html=status_html,
+                       impacts={k: tr.gettext(v) for k, v in IMPACT_WORDS.items()},
+                       kinds={k.value: tr.gettext(v) for k, v in KIND_WORDS.items()})
+    env.filters.update(iso=iso_utc, duration=tr.duration, slug=slug,
+                       ustatus=lambda status: ustatus_html(status, tr),
+                       inline=lambda label: inline_label(label, tr), bdi=bdi)
     return env
 
 
@@ -55,6 +67,13 @@ def bdi(text: str) -> Markup:
     """User text in an isolate: a U+202E or a right-to-left title cannot reorder the
     status, times and links written after it on the same line."""
     return Markup("<bdi>{}</bdi>").format(clean(text))
+
+
+def inline_label(label: str, tr: Translator) -> str:
+    """A status name inside a sentence ("(partial outage)"): lower case where the
+    language writes it so; German keeps its nouns capitalised."""
+    text = tr.gettext(label)
+    return text if tr.locale.language == "de" else text.lower()
 
 
 def _finalize(value: Any) -> Any:
@@ -159,14 +178,15 @@ def _memo(func: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
     return cached
 
 
-def time_html(moment: datetime, zone: Any) -> Markup:
+def time_html(moment: datetime, zone: Any, tr: Translator) -> Markup:
     """An absolute time a person can read, and a machine too."""
-    return Markup('<time datetime="{}">{}</time>').format(iso_utc(moment), show(moment, zone))
+    return Markup('<time datetime="{}">{}</time>').format(iso_utc(moment),
+                                                          tr.time(moment, zone))
 
 
-def ustatus_html(status: Status) -> Markup:
+def ustatus_html(status: Status, tr: Translator) -> Markup:
     return Markup('<span class="mks-ustatus mks-u-{}">{}</span>').format(
-        status.value, status.label)
+        status.value, tr.gettext(status.label))
 
 
 def status_html(code: str, label: str) -> Markup:
@@ -192,7 +212,8 @@ class PageRenderer:
         self.site = site
         self.urls = urls.Urls.of(site.config)
         self.extra = extra or {}
-        self.env = env = _environment()
+        self.tr = tr = translator(site.config.language)
+        self.env = env = environment(tr)
         markdown_config = markdown_config or MarkdownConfig()
         self.convert = markdown_config.converter(sanitized=not site.config.allow_raw_html)
         names = {c.id: c.name for c in site.config.components}
@@ -204,9 +225,9 @@ class PageRenderer:
         # The introduction (docs/index.md) is one of the site's own pages, as trusted as
         # the others MkDocs renders from docs/: only incident text is sanitized.
         env.filters.update(md=self.convert, trusted_md=markdown_config.converter(),
-                           show=lambda moment: show(moment, zone),
+                           show=lambda moment: tr.time(moment, zone),
                            cname=cname,
-                           t=_memo(lambda moment: time_html(moment, zone)))
+                           t=_memo(lambda moment: time_html(moment, zone, tr)))
         self.incident_template = env.get_template("incident.md.j2")
 
     def incidents(self, views: Sequence[View]) -> list[tuple[str, GeneratedPage]]:
@@ -214,14 +235,15 @@ class PageRenderer:
         for v in views:
             path = urls.incident_page(v.id)
             out.append((path, _incident(self.incident_template, self.site, v, self.convert,
-                                        self.urls.links_from(path))))
+                                        self.urls.links_from(path), self.tr)))
         return out
 
     def others(self) -> list[tuple[str, GeneratedPage]]:
         """Home, history and component pages."""
         site, env, extra = self.site, self.env, self.extra
-        pages = [(urls.HOME, _home(env, site, extra, self.urls.links_from(urls.HOME))),
-                 *_history(env, site, extra, self.urls)]
+        tr = self.tr
+        pages = [(urls.HOME, _home(env, site, extra, self.urls.links_from(urls.HOME), tr)),
+                 *_history(env, site, extra, self.urls, tr)]
         component_tpl = env.get_template("component.md.j2")
         by_component = _views_by_component(site)
         for comp in site.config.components:
@@ -234,7 +256,7 @@ class PageRenderer:
                 probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
                 extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
             )
-            title = _title(f"{comp.name}: {site.states[comp.id].status.label}")
+            title = _title(f"{comp.name}: {tr.gettext(site.states[comp.id].status.label)}")
             pages.append((path, GeneratedPage({"title": title}, body)))
         return pages
 
@@ -243,17 +265,20 @@ def _title(text: str) -> str:
     return html.escape(clean(text), quote=True)
 
 
-def page_title(indicator: Indicator) -> str:
-    return f"{ICONS[indicator.code]} {indicator.banner}"
+def page_title(indicator: Indicator, tr: Translator) -> str:
+    return f"{ICONS[indicator.code]} {tr.gettext(indicator.banner)}"
 
 
-def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links
-          ) -> GeneratedPage:
-    sections = [
-        ("Pinned", site.pinned),
-        ("Notices", site.notices),
-        ("Active incidents", [v for v in site.open_incidents if not v.incident.pin]),
-        ("Maintenance", [v for v in site.maintenance_now_and_next if not v.incident.pin]),
+def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links,
+          tr: Translator) -> GeneratedPage:
+    _ = tr.gettext
+    sections = [  # (anchor, heading, items): anchors stay the same in every language
+        ("pinned", _("Pinned"), site.pinned),
+        ("notices", _("Notices"), site.notices),
+        ("active-incidents", _("Active incidents"),
+         [v for v in site.open_incidents if not v.incident.pin]),
+        ("maintenance", _("Maintenance"),
+         [v for v in site.maintenance_now_and_next if not v.incident.pin]),
     ]
     groups = site.config.groups
     group_status = {g: site.group_status([c.id for c in members])
@@ -267,7 +292,7 @@ def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links
         extra_component_html=_default_dict(extra.get("home_component_html", {})),
         extra_links=extra.get("links", []),
     )
-    return GeneratedPage({"title": _title(page_title(site.indicator)),
+    return GeneratedPage({"title": _title(page_title(site.indicator, tr)),
                           "hide": ["navigation", "toc"]}, body)
 
 
@@ -277,7 +302,7 @@ def _default_dict(values: dict[str, str]) -> dict[str, str]:
 
 
 def _incident(template: Any, site: Site, v: View, convert: Converter,
-              links: urls.Links) -> GeneratedPage:
+              links: urls.Links, tr: Translator) -> GeneratedPage:
     incident = v.incident
     html_pieces = convert.many([incident.summary, incident.postmortem,
                                 *(u.message for u in v.updates)])
@@ -291,7 +316,7 @@ def _incident(template: Any, site: Site, v: View, convert: Converter,
     affected = _affected(v)
     body = template.render(links=links, v=v, now=site.now, timeline=timeline, affected=affected,
                            ind=site.indicator, summary=summary, postmortem=postmortem,
-                           kind_label=KIND_LABELS[v.kind])
+                           kind_label=tr.gettext(KIND_LABELS[v.kind]))
     return GeneratedPage({"title": _title(v.incident.title)}, body)
 
 
@@ -306,8 +331,8 @@ def _affected(v: View) -> list[tuple[str, ComponentStatus]]:
     return list(worst.items())
 
 
-def _history(env: Environment, site: Site, extra: dict[str, Any], site_urls: urls.Urls
-             ) -> list[tuple[str, GeneratedPage]]:
+def _history(env: Environment, site: Site, extra: dict[str, Any], site_urls: urls.Urls,
+             tr: Translator) -> list[tuple[str, GeneratedPage]]:
     """The history page, and a page per older month when the history is long.
 
     ``history.md`` lists whole months, newest first, until at least ``LIST_LIMIT``
@@ -332,34 +357,40 @@ def _history(env: Environment, site: Site, extra: dict[str, Any], site_urls: url
     older = [m for m in months if m not in recent]
     template = env.get_template("history.md.j2")
     common = dict(ind=site.indicator, now=site.now, extra_links=extra.get("links", []))
-    archive = [(_month_label(m), _month_slug(m), len(months[m])) for m in older]
+    _ = tr.gettext
+    archive = [(tr.month(*m), _month_slug(m), len(months[m])) for m in older]
     hide = ["toc"]
-    pages = [(urls.HISTORY, GeneratedPage({"title": "History", "hide": hide}, template.render(
-        links=site_urls.links_from(urls.HISTORY), heading="Incident history",
-        months=[(_month_label(m), months[m]) for m in recent], archive=archive,
+    pages = [(urls.HISTORY, GeneratedPage({"title": _("History"), "hide": hide},
+                                          template.render(
+        links=site_urls.links_from(urls.HISTORY), heading=_("Incident history"),
+        months=[(tr.month(*m), _month_anchor(m), months[m]) for m in recent], archive=archive,
         newer=None, older=None, **common)))]
     for i, month in enumerate(older):
-        label = _month_label(month)
+        label = tr.month(*month)
         path = urls.month_page(_month_slug(month))
         body = template.render(
-            links=site_urls.links_from(path), heading=f"Incident history: {label}",
-            months=[(label, months[month])], archive=[],
-            newer=_month_link(older[i - 1]) if i else None,
-            older=_month_link(older[i + 1]) if i + 1 < len(older) else None, **common)
-        pages.append((path, GeneratedPage({"title": f"History: {label}", "hide": hide}, body)))
+            links=site_urls.links_from(path),
+            heading=_("Incident history: %(month)s") % {"month": label},
+            months=[(label, _month_anchor(month), months[month])], archive=[],
+            newer=_month_link(older[i - 1], tr) if i else None,
+            older=_month_link(older[i + 1], tr) if i + 1 < len(older) else None, **common)
+        title = _("History: %(month)s") % {"month": label}
+        pages.append((path, GeneratedPage({"title": title, "hide": hide}, body)))
     return pages
 
 
-def _month_label(month: tuple[int, int]) -> str:
-    return f"{date(*month, 1):%B %Y}"
+def _month_anchor(month: tuple[int, int]) -> str:
+    """The month's heading id, from its English name in every language (``#november-2026``),
+    so a link to it works on each language's page."""
+    return slug(f"{date(*month, 1):%B %Y}")
 
 
 def _month_slug(month: tuple[int, int]) -> str:
     return f"{month[0]:04d}-{month[1]:02d}"
 
 
-def _month_link(month: tuple[int, int]) -> tuple[str, str]:
-    return _month_label(month), _month_slug(month)
+def _month_link(month: tuple[int, int], tr: Translator) -> tuple[str, str]:
+    return tr.month(*month), _month_slug(month)
 
 
 def _views_by_component(site: Site) -> dict[str, list[View]]:

@@ -9,28 +9,26 @@ app are shown absolute, from `site_url`.
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from mkstatus.compute.site import Site
+from mkstatus.i18n import N_, translator
 from mkstatus.render import urls
-from mkstatus.render.pages import GeneratedPage
-from mkstatus.render.reuse import BYTECODE
+from mkstatus.render.pages import GeneratedPage, environment
 
-TITLE = "Subscribe to updates"
+TITLE = N_("Subscribe to updates")
 API_ENDPOINTS = ("summary.json", "status.json", "incidents/unresolved.json",
                  "scheduled-maintenances/upcoming.json")
 
 
 def render_subscribe(site: Site) -> list[tuple[str, GeneratedPage]]:
-    env = Environment(loader=PackageLoader("mkstatus.render", "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      undefined=StrictUndefined, bytecode_cache=BYTECODE)
+    tr = translator(site.config.language)
+    env = environment(tr)
     site_urls = urls.Urls.of(site.config)
     config = site.config
     body = env.get_template("subscribe.md.j2").render(
-        title=TITLE, site_name=config.site_name, links=site_urls.links_from(urls.SUBSCRIBE),
+        title=tr.gettext(TITLE), site_name=config.site_name,
+        links=site_urls.links_from(urls.SUBSCRIBE),
         absolute=site_urls.absolute, urls=urls, components=config.components,
         email=config.subscribe_email, signup=config.subscribe_url, hub=config.websub_hub,
         endpoints=API_ENDPOINTS, contact=config.contact)
-    return [(urls.SUBSCRIBE, GeneratedPage({"title": TITLE, "hide": ["navigation", "toc"]},
-                                           body))]
+    meta = {"title": tr.gettext(TITLE), "hide": ["navigation", "toc"]}
+    return [(urls.SUBSCRIBE, GeneratedPage(meta, body))]

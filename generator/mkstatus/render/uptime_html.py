@@ -28,21 +28,27 @@ from markupsafe import Markup
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import ProbeVerdict
 from mkstatus.compute.uptime import ComponentUptime, DayUptime, LatencyDay
+from mkstatus.i18n import N_, Translator, translator
 from mkstatus.model import ComponentStatus
 from mkstatus.render.reuse import BYTECODE
-from mkstatus.times import show
 
 BAR_CLASS = {None: "n", ComponentStatus.OPERATIONAL: "", ComponentStatus.UNDER_MAINTENANCE: "m",
              ComponentStatus.DEGRADED_PERFORMANCE: "d", ComponentStatus.PARTIAL_OUTAGE: "p",
              ComponentStatus.MAJOR_OUTAGE: "x"}
-LEGEND = (("", "No downtime"), ("m", "Maintenance"), ("d", "Degraded"),
-          ("p", "Partial outage"), ("x", "Major outage"), ("n", "No data"))
+LEGEND = (("", N_("No downtime")), ("m", N_("Maintenance")), ("d", N_("Degraded")),
+          ("p", N_("Partial outage")), ("x", N_("Major outage")), ("n", N_("No data")))
+# Notes of a day that compute.uptime writes itself (the others are incident titles).
+AUTOMATIC_NOTES = frozenset((N_("outage detected automatically"),
+                             N_("slow responses detected automatically")))
 CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 640, 190, 56, 8, 10, 30
 
 
-def uptime_text(value: float | None) -> str:
+def uptime_text(value: float | None, tr: Translator | None = None) -> str:
     """"99.84% uptime", or plainly "no uptime data yet" (never "no data uptime")."""
-    return "no uptime data yet" if value is None else f"{fmt_pct(value)} uptime"
+    _ = (tr or translator()).gettext
+    if value is None:
+        return _("no uptime data yet")
+    return _("%(percent)s uptime") % {"percent": fmt_pct(value)}
 
 
 def fmt_pct(value: float | None) -> str:
@@ -61,12 +67,18 @@ def coverage_pct(share: float) -> str:
     return f"{min(math.floor(share * 1000) / 10, 99.9):.1f}%"
 
 
-def coverage_note(share: float | None, what: str = "the period") -> str:
+def coverage_note(share: float | None, what: str = "the period",
+                  tr: Translator | None = None) -> str:
     """" (data for 0.1% of the period)" beside a percentage that does not cover all of it:
     a fresh site's "70.00%" after a few minutes of trouble must say so."""
     if share is None or share >= 1:
         return ""
-    return f" (data for {coverage_pct(share)} of {what})"
+    _ = (tr or translator()).gettext
+    if what == "them":
+        text = _("data for %(percent)s of them")
+    else:
+        text = _("data for %(percent)s of the period")
+    return " (" + text % {"percent": coverage_pct(share)} + ")"
 
 
 def page_extra(site: Site) -> dict[str, Any]:
@@ -77,27 +89,33 @@ def page_extra(site: Site) -> dict[str, Any]:
     page: dict[str, str] = {}
     home: dict[str, str] = {}
     last = site.config.components[-1].id if site.config.components else None
+    tr = translator(site.config.language)
     for comp in site.config.components:
         verdict = site.probes.get(comp.id)
-        note = probe_note(verdict, site.states[comp.id].in_maintenance) if verdict else ""
+        note = probe_note(verdict, site.states[comp.id].in_maintenance, tr) if verdict else ""
         if note:
             notes[comp.id] = note
         figures = uptime.get(comp.id)
         if figures is None:
             continue
-        home[comp.id] = bars_html(comp.name, figures, compact=True) + (
-            legend_html() if comp.id == last else "")
+        home[comp.id] = bars_html(comp.name, figures, compact=True, tr=tr) + (
+            legend_html(tr) if comp.id == last else "")
         page[comp.id] = component_html(site, comp.id, comp.name, figures, certs.get(comp.id))
     return {"probe_notes": notes, "component_html": page, "home_component_html": home}
 
 
-def probe_note(verdict: ProbeVerdict, in_maintenance: bool) -> str:
+def probe_note(verdict: ProbeVerdict, in_maintenance: bool,
+               tr: Translator | None = None) -> str:
     """Plain text (the template escapes it): trouble, staleness, or nothing when all is well."""
+    _ = (tr or translator()).gettext
     if verdict.status is None:
-        return f"Probes: {verdict.detail}; status from incident reports only."
+        return _("Probes: %(detail)s; status from incident reports only.") % {
+            "detail": verdict.detail}
     if verdict.status > ComponentStatus.OPERATIONAL:
-        where = " (inside a maintenance window)" if in_maintenance else ""
-        return f"Detected automatically: {verdict.detail}{where}."
+        if in_maintenance:
+            return _("Detected automatically: %(detail)s (inside a maintenance window).") % {
+                "detail": verdict.detail}
+        return _("Detected automatically: %(detail)s.") % {"detail": verdict.detail}
     return ""
 
 
@@ -112,23 +130,29 @@ class Bars:
     note: str = ""  # " (data for 4.1% of them)" when the total's window lacks data
 
     @classmethod
-    def of(cls, figures: ComponentUptime) -> Bars:
+    def of(cls, figures: ComponentUptime, tr: Translator | None = None) -> Bars:
+        tr = tr or translator()
         days = figures.days
         labels = [label for label, _ in figures.windows]
         wanted = f"{len(days)} days"
         index = labels.index(wanted) if wanted in labels else len(labels) - 1
         share = figures.coverage[index] if figures.coverage else None
-        return cls(days=[(BAR_CLASS[d.worst if d.percent is not None else None], _title(d))
-                         for d in days],
-                   total=uptime_text(figures.windows[index][1]),
+        return cls(days=[(BAR_CLASS[d.worst if d.percent is not None else None],
+                          _title(d, tr)) for d in days],
+                   total=uptime_text(figures.windows[index][1], tr),
                    trouble=sum(1 for d in days if d.notes),
                    grey=sum(1 for d in days if d.percent is None),
-                   note=coverage_note(share, "them"))
+                   note=coverage_note(share, "them", tr))
 
 
-def _title(d: DayUptime) -> str:
+def day_notes(d: DayUptime, tr: Translator) -> list[str]:
+    """A day's notes as shown: incident titles as written, our own notes translated."""
+    return [tr.gettext(n) if n in AUTOMATIC_NOTES else n for n in d.notes]
+
+
+def _title(d: DayUptime, tr: Translator) -> str:
     text = f"{d.day.isoformat()}: {fmt_pct(d.percent)}"
-    return text + (" — " + "; ".join(d.notes) if d.notes else "")
+    return text + (" — " + "; ".join(day_notes(d, tr)) if d.notes else "")
 
 
 def troubled(days: Sequence[DayUptime]) -> list[DayUptime]:
@@ -138,48 +162,53 @@ def troubled(days: Sequence[DayUptime]) -> list[DayUptime]:
             if d.notes or (d.percent is not None and d.percent < 100)]
 
 
-def _environment() -> Environment:
-    """The snippets' own environment: no filter depends on the site, and what they make
-    is cleaned of control characters where the pages show it (``pages``)."""
+def _environment(tr: Translator) -> Environment:
+    """The snippets' own environment: only the language depends on the site, and what
+    they make is cleaned of control characters where the pages show it (``pages``)."""
     env = Environment(loader=PackageLoader("mkstatus.render", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
-                      bytecode_cache=BYTECODE)
-    env.filters.update(pct=fmt_pct, coverage_note=coverage_note)
-    env.globals["LEGEND"] = LEGEND
+                      bytecode_cache=BYTECODE, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(tr.catalog, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
+    env.filters.update(pct=fmt_pct,
+                       coverage_note=lambda share, what: coverage_note(share, what, tr),
+                       notes=lambda d: day_notes(d, tr))
+    env.globals["LEGEND"] = [(cls, tr.gettext(label)) for cls, label in LEGEND]
     return env
 
 
 @functools.cache
-def _macros() -> Any:
-    """The template's macros, loaded on first use (not when the module is imported)."""
-    return _environment().get_template("uptime.html.j2").module
+def _macros(language: str) -> Any:
+    """The template's macros per language, loaded on first use (not on import)."""
+    return _environment(translator(language)).get_template("uptime.html.j2").module
 
 
-def render(macro: str, *args: Any) -> Markup:
+def render(macro: str, *args: Any, tr: Translator | None = None) -> Markup:
     """Call one macro of ``templates/uptime.html.j2``."""
-    return Markup(getattr(_macros(), macro)(*args))
+    return Markup(getattr(_macros((tr or translator()).language), macro)(*args))
 
 
-def bars_html(name: str, figures: ComponentUptime, *, compact: bool) -> Markup:
+def bars_html(name: str, figures: ComponentUptime, *, compact: bool,
+              tr: Translator | None = None) -> Markup:
     """One bar per day with a per-day title, and a one-line text summary for everyone."""
-    return render("bars", name, Bars.of(figures), compact)
+    return render("bars", name, Bars.of(figures, tr), compact, tr=tr)
 
 
-def legend_html() -> Markup:
-    return render("legend")
+def legend_html(tr: Translator | None = None) -> Markup:
+    return render("legend", tr=tr)
 
 
 def component_html(site: Site, cid: str, name: str, figures: ComponentUptime,
                    cert_expiry: datetime | None) -> Markup:
     """Uptime windows, bars, response-time chart and a table of the days with trouble."""
+    tr = translator(site.config.language)
     cert = None
     if cert_expiry is not None:
-        cert = {"when": show(cert_expiry, site.config.zone),
+        cert = {"when": tr.time(cert_expiry, site.config.zone),
                 "days": max(0, (cert_expiry - site.now) // timedelta(days=1))}
     chart = chart_geometry(cid, figures.latency, figures.days[0].day,
                            figures.days[-1].day) if figures.latency else None
-    return render("component", name, figures, Bars.of(figures), troubled(figures.days),
-                  cert, chart)
+    return render("component", name, figures, Bars.of(figures, tr), troubled(figures.days),
+                  cert, chart, tr=tr)
 
 
 def _nice_ceiling(value: int) -> int:

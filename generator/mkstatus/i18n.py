@@ -1,0 +1,128 @@
+"""The words and the times of a page, in the reader's language.
+
+Every string mkstatus writes on a page or in a feed is an English msgid here, in the
+templates or in `model.py` (marked with ``N_``), translated through the gettext catalogs
+under ``mkstatus/locale/<lang>/LC_MESSAGES/mkstatus.mo`` (``make messages`` extracts,
+updates and compiles them). The language is Material's ``theme.language``, so the theme's
+own chrome and our words switch together. Times and durations go through Babel (CLDR) for
+the locale, always with the zone named and always absolute.
+
+English keeps the forms the pages have always had (``2026-11-22 14:05 NZDT``,
+``1 h 50 min``): unambiguous for en-US and en-GB readers alike, and what every consumer
+of the English pages already reads. Machine outputs (the Statuspage JSON, feed ids,
+``datetime`` attributes) never change with the language.
+"""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.units import format_unit
+
+from mkstatus.times import zone_name
+
+DOMAIN = "mkstatus"
+DEFAULT = "en"
+
+
+def N_(message: str) -> str:
+    """Marks an English msgid for extraction where it is defined; translated where shown."""
+    return message
+
+
+def locale_dir() -> Path:
+    return Path(str(resources.files("mkstatus").joinpath("locale")))
+
+
+def babel_name(language: str) -> str:
+    """Material's spelling (``pt-BR``) to Babel's and gettext's (``pt_BR``)."""
+    return language.replace("-", "_")
+
+
+def shipped() -> tuple[str, ...]:
+    """The languages with a compiled catalog in this package, sorted."""
+    root = locale_dir()
+    if not root.is_dir():
+        return ()
+    return tuple(sorted(p.parent.parent.name for p in
+                        root.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")))
+
+
+@dataclass(frozen=True)
+class Translator:
+    """One language's words and formats; made once per language (``translator``)."""
+
+    language: str  # as the site wrote it (Material's code), e.g. ``pt-BR``
+    locale: Locale
+    catalog: gettext_module.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalog.ngettext(singular, plural, n)
+
+    @property
+    def english(self) -> bool:
+        return self.locale.language == "en"
+
+    @property
+    def direction(self) -> str:
+        """``rtl`` or ``ltr``, for the ``dir`` attribute of what we write."""
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag of feeds and ``hreflang`` (``pt-BR``)."""
+        return str(self.locale).replace("_", "-")
+
+    def time(self, moment: datetime, zone: tzinfo) -> str:
+        """Local, absolute, with the zone named: ``22 nov. 2026, 14:05 NZDT``."""
+        local = moment.astimezone(zone)
+        if self.english:
+            text = format_datetime(local, "yyyy-MM-dd HH:mm", locale=self.locale)
+        else:
+            text = self.locale.datetime_formats["medium"].format(
+                format_skeleton("Hm", local, locale=self.locale),
+                format_date(local, "medium", locale=self.locale))
+        return f"{text} {zone_name(local)}"
+
+    def duration(self, delta: timedelta) -> str:
+        """Days, hours and minutes in the locale's short units (``1 h 50 min``)."""
+        minutes = int(delta.total_seconds() // 60)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, mins = divmod(rest, 60)
+        amounts = [(days, "day", "d"), (hours, "hour", "h"), (mins, "minute", "min")]
+        shown = [(n, unit, short) for n, unit, short in amounts if n]
+        if not shown:
+            shown = [(0, "minute", "min")]
+        if self.english:
+            return " ".join(f"{n} {short}" for n, _unit, short in shown)
+        return " ".join(format_unit(n, f"duration-{unit}", length="short", locale=self.locale)
+                        for n, unit, _short in shown)
+
+    def month(self, year: int, month: int) -> str:
+        """A month and its year, as a heading: ``novembre 2026``."""
+        text = format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)
+        return text[:1].upper() + text[1:]
+
+
+@cache
+def translator(language: str = DEFAULT) -> Translator:
+    """The translator of ``language``; a language we have no catalog for keeps English
+    words (Babel still formats its dates when it knows the locale)."""
+    name = babel_name(language or DEFAULT)
+    try:
+        locale = Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse(DEFAULT)
+    catalog = gettext_module.translation(DOMAIN, str(locale_dir()), languages=[name],
+                                         fallback=True)
+    return Translator(language=language or DEFAULT, locale=locale, catalog=catalog)
