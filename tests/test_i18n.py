@@ -173,8 +173,9 @@ def _neutral(text: str) -> str:
     head, body = text.split("\n---\n", 1)
     head = re.sub(r"(?m)^title: .*$", "title: Titre", head)
     body = re.sub(r"(?m)^###.*$", "### Texte", body)
-    lines = [line if line.startswith(("#", "Components:", "Next update:")) or not line.strip()
-             else "Texte." for line in body.splitlines()]
+    kept = ("#", "Components:", "Next update:", "Occurrence:")
+    lines = [line if line.startswith(kept) or not line.strip() else "Texte."
+             for line in body.splitlines()]
     return head + "\n---\n" + "\n".join(lines) + "\n"
 
 

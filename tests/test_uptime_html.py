@@ -60,7 +60,8 @@ def test_bars_show_hostile_text_as_text_and_stay_one_line() -> None:
 
 def test_component_section_with_chart_table_and_certificate() -> None:
     site = SimpleNamespace(now=datetime(2026, 1, 4, 12, tzinfo=UTC),
-                           config=SimpleNamespace(zone=ZoneInfo("Pacific/Auckland")))
+                           config=SimpleNamespace(zone=ZoneInfo("Pacific/Auckland"),
+                                                  language="en"))
     expiry = site.now + timedelta(days=1, hours=3)
     out = uptime_html.component_html(site, "api", HOSTILE, figures(), expiry)
     assert "<script>" not in out
@@ -87,7 +88,7 @@ def test_component_section_with_chart_table_and_certificate() -> None:
 
 def test_no_certificate_table_or_chart_when_there_is_nothing_to_show() -> None:
     site = SimpleNamespace(now=datetime(2026, 1, 4, tzinfo=UTC),
-                           config=SimpleNamespace(zone=ZoneInfo("UTC")))
+                           config=SimpleNamespace(zone=ZoneInfo("UTC"), language="en"))
     quiet = ComponentUptime((DayUptime(START, 100.0, ComponentStatus.OPERATIONAL, ()),),
                             (("24 hours", 100.0),))
     out = uptime_html.component_html(site, "api", "API", quiet, None)
