@@ -4,7 +4,7 @@ DEMO_NOW ?= 2026-11-22T21:00:00Z
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test site goldens bench messages
+.PHONY: demo test site goldens bench messages fuzz
 
 demo:
 	scripts/setup demo
@@ -35,3 +35,9 @@ messages:
 	.venv/bin/pybabel update --domain mkstatus --input-file $(LOCALE)/mkstatus.pot \
 	    --output-dir $(LOCALE) --no-wrap --ignore-obsolete
 	.venv/bin/pybabel compile --domain mkstatus --directory $(LOCALE) --statistics
+
+# The long fuzz run (the bounded one is part of `make test`): FUZZ_ARGS="-n 100000 --seed 7"
+FUZZ_ARGS ?=
+fuzz:
+	scripts/setup demo
+	.venv/bin/python bench/fuzz.py $(FUZZ_ARGS)
