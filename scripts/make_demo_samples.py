@@ -22,7 +22,14 @@ What the samples show, matching the demo incidents:
   which is not counted as downtime;
 - a single refused connection (not an outage: ``down_after`` is 2), a six-hour gap
   when no runner reported, a slow hour on the website seen from Sydney only, and the
-  dashboard's certificate expiring on 2026-12-08 (inside its ``tls_warn_days: 21``).
+  dashboard's certificate expiring on 2026-12-08 (inside its ``tls_warn_days: 21``);
+- the upstream CDN (``cdn``, following Cloudflare's status page): a major outage on
+  2026-10-30, degraded then a partial outage on 2026-11-12, and an hour on 2026-11-19 when
+  the vendor's page could not be read (no data, not an outage). These samples are
+  recorded by the real probe run (``probes/upstream.py``) reading the fixture
+  ``tests/fixtures/statuspage/cloudflare.json`` served on 127.0.0.1 with the component's
+  status set for each stretch: never the live vendor. The loopback address in an error
+  text is written as the vendor's, so the bytes do not depend on the port.
 
 The random generator is seeded, so the same command writes the same bytes.
 """
@@ -30,17 +37,23 @@ The random generator is seeded, so the same command writes the same bytes.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import shutil
+import socket
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "generator"))
 
+from mkstatus.probes.run import run_probes  # noqa: E402
+from mkstatus.probes.upstream import UpstreamProbe  # noqa: E402
 from mkstatus.samples.compact import compact  # noqa: E402
 from mkstatus.samples.model import Outcome, Sample  # noqa: E402
 from mkstatus.samples.store import append_samples  # noqa: E402
@@ -125,6 +138,81 @@ def _sample(rng: random.Random, comp: str, region: str, t: datetime) -> Sample:
     return Sample(t, comp, region, what, error=ERRORS[what])
 
 
+UPSTREAM = ("cdn", "CDN/Cache", "https://www.cloudflarestatus.com")
+FIXTURE = REPO / "tests" / "fixtures" / "statuspage" / "cloudflare.json"
+VENDOR_EVENTS = [  # (start, end, the vendor's status, or "unreachable")
+    (_utc("2026-10-30T09:10+13:00"), _utc("2026-10-30T09:55+13:00"), "major_outage"),
+    (_utc("2026-11-12T14:00+13:00"), _utc("2026-11-12T15:20+13:00"), "degraded_performance"),
+    (_utc("2026-11-12T15:20+13:00"), _utc("2026-11-12T16:40+13:00"), "partial_outage"),
+    (_utc("2026-11-19T03:00+13:00"), _utc("2026-11-19T04:00+13:00"), "unreachable"),
+]
+
+
+def record_vendor() -> dict[str, tuple[Outcome, int | None, str | None]]:
+    """(outcome, HTTP code, error) of one real probe run per vendor state, the fixture
+    served on 127.0.0.1 with the followed component's status set to that state."""
+    cid, name, page = UPSTREAM
+    fixture = json.loads(FIXTURE.read_text())
+    bodies = {}
+    for state in ("operational", *{e[2] for e in VENDOR_EVENTS} - {"unreachable"}):
+        doc = json.loads(json.dumps(fixture))
+        for item in doc["components"]:
+            if item["name"] == name:
+                item["status"] = state
+        bodies[f"/{state}/api/v2/components.json"] = json.dumps(doc).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            body = bodies.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: the connection is refused
+    base = f"http://127.0.0.1:{server.server_port}"
+    unreachable = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    states = [s.strip("/").split("/")[0] for s in bodies]
+    probes = [(state, UpstreamProbe(f"{base}/{state}", name, timeout_s=5)) for state in states]
+    probes.append(("unreachable", UpstreamProbe(unreachable, name, timeout_s=5)))
+    try:
+        found = run_probes(probes, region="demo", environ={}, now=lambda: NOW)
+    finally:
+        server.shutdown()
+        closed.close()
+    out = {}
+    for s in found:
+        error = s.error
+        for local in (f"{base}/{s.component}", unreachable):
+            error = error.replace(local, page) if error else error
+        out[s.component] = (s.outcome, s.http_code, error)
+    return out
+
+
+def upstream_samples() -> list[Sample]:
+    """The followed vendor's samples, in the same 15-minute slots from both regions."""
+    recorded = record_vendor()
+    start = (NOW - timedelta(days=DAYS)).replace(hour=0, minute=0)
+    out = []
+    slot = start
+    while slot <= NOW:
+        for region, (offset_s, _) in REGIONS.items():
+            t = slot + timedelta(seconds=offset_s + 5)
+            if t > NOW or any(a <= t < b for a, b in GAPS):
+                continue
+            state = next((e[2] for e in VENDOR_EVENTS if e[0] <= t < e[1]), "operational")
+            outcome, code, error = recorded[state]
+            out.append(Sample(t, UPSTREAM[0], region, outcome, code, None, None, error))
+        slot += INTERVAL
+    return out
+
+
 def generate(seed: int = 20261122) -> list[Sample]:
     """Every sample, in time order: one per component, region and 15-minute slot."""
     rng = random.Random(seed)
@@ -151,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for year in args.out.glob("[0-9][0-9][0-9][0-9]"):
         shutil.rmtree(year)  # only the day folders this script writes
-    samples = generate()
+    samples = generate() + upstream_samples()
     append_samples(args.out, samples)
     report = compact(args.out, older_than_days=args.raw_days, now=NOW, max_gap=MAX_GAP)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())

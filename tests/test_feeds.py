@@ -150,7 +150,7 @@ def check_rss(path: Path, self_url: str, page_url: str) -> list[str]:
 
 def test_every_feed_has_its_structure_and_reads_in_feedparser(demo_site: Path) -> None:
     pairs = feed_pairs(demo_site)
-    assert len(pairs) == 7  # the site and its six components
+    assert len(pairs) == 8  # the site and its seven components (one upstream)
     for stem, page in pairs:
         atom_titles = check_atom(demo_site / f"{stem}.atom", f"{SITE}{stem}.atom", page)
         rss_titles = check_rss(demo_site / f"{stem}.rss", f"{SITE}{stem}.rss", page)

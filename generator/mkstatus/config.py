@@ -26,6 +26,8 @@ from mkstatus.model import (
     Slo,
 )
 from mkstatus.probes.config import parse_probe
+from mkstatus.probes.upstream import GROUP as UPSTREAM_GROUP
+from mkstatus.probes.upstream import UpstreamProbe, parse_upstream
 from mkstatus.text import did_you_mean, forbidden_character
 from mkstatus.times import TimeError, load_zone
 
@@ -35,7 +37,8 @@ PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days"
 NOTIFY_KEYS = ("url", "webhook", "secret", "components", "events", "reminder_minutes",
                "timeout_s")
 RESERVED_IDS = ("status",)
-COMPONENT_KEYS = ("id", "name", "group", "description", "probe", "slo")
+COMPONENT_KEYS = ("id", "name", "group", "description", "probe", "slo", "upstream",
+                  "affects_overall", "link")
 KeyPath = tuple[str | int, ...]
 CONFIG_BYTES = 10_000_000
 
@@ -289,11 +292,60 @@ def _components(raw: object, error: Any) -> list[Component]:
             slo, message = parse_slo(item["slo"], f"components[{index}].slo")
             if message:
                 error((*where, "slo"), message)
+        extra = component_extras(item, index, where, error)
+        group = _text_or_none(texts["group"])
+        if "upstream" in item:
+            if probe is not None:
+                error((*where, "upstream"), f"components[{index}]: a component follows a "
+                      "probe or an upstream status page, not both; remove one")
+            probe, group = extra.pop("upstream"), group or UPSTREAM_GROUP
         out.append(Component(
-            id=cid, name=str(texts["name"] or cid), group=_text_or_none(texts["group"]),
+            id=cid, name=str(texts["name"] or cid), group=group,
             description=str(texts["description"] or ""), position=index + 1, probe=probe,
-            slo=slo))
+            slo=slo, **extra))
+    _check_upstream_groups(out, error)
     return out
+
+
+def component_extras(item: Mapping[str, Any], index: int, where: KeyPath, error: Any
+                     ) -> dict[str, Any]:
+    """`upstream:` (a vendor's Statuspage), `affects_overall:` (default: false for an
+    upstream, true otherwise) and `link:` (a public page of the service)."""
+    name = f"components[{index}]"
+    out: dict[str, Any] = {}
+    if "upstream" in item:
+        upstream, messages = parse_upstream(item["upstream"], f"{name}.upstream")
+        for message in messages:
+            error((*where, "upstream"), message)
+        out["upstream"] = upstream
+    counted = item.get("affects_overall", "upstream" not in item)
+    if not isinstance(counted, bool):
+        error((*where, "affects_overall"), f"{name}.affects_overall: expected true or false, "
+              f"found {counted!r}")
+        counted = "upstream" not in item
+    out["affects_overall"] = counted
+    link = item.get("link")
+    if link is not None and not (isinstance(link, str) and _HTTP_RE.match(link)):
+        error((*where, "link"), f"{name}.link: expected an http:// or https:// URL, "
+              f"found {link!r}")
+    elif link is not None:
+        out["link"] = link
+    return out
+
+
+def _check_upstream_groups(components: list[Component], error: Any) -> None:
+    """Upstream services render in a group of their own, with their attribution."""
+    kinds: dict[str, set[bool]] = {}
+    for comp in components:
+        if comp.group is not None:
+            kinds.setdefault(comp.group, set()).add(isinstance(comp.probe, UpstreamProbe))
+    for comp in components:
+        if comp.group is not None and len(kinds[comp.group]) > 1 and \
+                isinstance(comp.probe, UpstreamProbe):
+            error(("components", comp.position - 1, "group"),
+                  f"components[{comp.position - 1}].group: an upstream service renders in "
+                  f"a group of its own; {comp.group!r} also holds components of ours "
+                  f"(the default group is {UPSTREAM_GROUP!r})")
 
 
 def parse_slo(raw: object, where: str) -> tuple[Slo | None, str]:

@@ -159,8 +159,10 @@ class Component:
     group: str | None
     description: str
     position: int
-    probe: Any = None  # a probe_config.Probe, or None
+    probe: Any = None  # a probes.config.Probe (an UpstreamProbe: a vendor's page), or None
     slo: Slo | None = None
+    affects_overall: bool = True  # in the overall indicator and the site's uptime figures
+    link: str | None = None  # a public page of the service itself (not its probe URL)
 
 
 NOTIFY_EVENTS = ("incident", "update", "resolved", "maintenance", "reminder", "notice")

@@ -90,7 +90,8 @@ def load_project(project: Project, now: datetime) -> Site:
     site = compute(config, occurrences, now, introduction=introduction, probes=verdicts)
     inputs = probe_extras["uptime_inputs"]
     uptime = site_uptime(config, site.views, now, **inputs)
-    reports = site_reports(config, site.views, now, probe_timelines=inputs["probe_timelines"])
+    reports = site_reports(config, site.views, now, probe_timelines=inputs["probe_timelines"],
+                           counted={c.id: c.affects_overall for c in config.components})
     recent = probe_extras["recent_samples"]
     warnings = [*site.warnings, *_markup_warnings(project, config, incidents)]
     return replace(site, warnings=tuple(sorted(warnings)),

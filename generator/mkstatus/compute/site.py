@@ -74,9 +74,11 @@ def compute(config: SiteConfig, incidents: list[Incident], now: datetime, *,
             extras: Mapping[str, Any] | None = None) -> Site:
     published = views(incidents, now)
     states = component_states(config, published, now, probes)
+    # Upstream services (affects_overall: false) are shown, not counted.
+    counted = {c.id: states[c.id] for c in config.components if c.affects_overall}
     return Site(
         config=config, now=now, incidents=tuple(incidents), views=tuple(published),
-        states=states, indicator=indicator(published, states), introduction=introduction,
+        states=states, indicator=indicator(published, counted), introduction=introduction,
         warnings=tuple(future_warnings(incidents, now, config)), probes=probes or {},
         extras=extras or {},
     )

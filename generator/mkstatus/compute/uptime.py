@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from mkstatus.compute.status import View
 from mkstatus.i18n import N_
 from mkstatus.model import ComponentStatus, SiteConfig
+from mkstatus.probes.upstream import UpstreamProbe
 from mkstatus.samples.model import DayAggregate, Sample, percentile
 
 WEIGHTS = {ComponentStatus.MAJOR_OUTAGE: 1.0, ComponentStatus.PARTIAL_OUTAGE: 0.3}
@@ -175,10 +176,16 @@ def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     return midnight(day), midnight(day + timedelta(days=1))
 
 
+DETECTED = (N_("outage detected automatically"), N_("slow responses detected automatically"))
+REPORTED = (N_("outage reported by the provider's status page"),
+            N_("degraded performance reported by the provider's status page"))
+
+
 def component_uptime(probe: Sequence[Interval], declared: Sequence[tuple[datetime, datetime,
                      ComponentStatus, str]], *, probed: bool, zone: tzinfo, now: datetime,
-                     days: int = 90) -> ComponentUptime:
-    """Daily values for the last ``days`` local days (today last) and rolling windows."""
+                     days: int = 90, notes: tuple[str, str] = DETECTED) -> ComponentUptime:
+    """Daily values for the last ``days`` local days (today last) and rolling windows;
+    ``notes`` name what the probes saw (an outage, slowness) on a day's list."""
     today = now.astimezone(zone).date()
     first, _ = day_bounds(today - timedelta(days=days - 1), zone)
     begin = min(first, now - WINDOWS[-1][1])
@@ -189,7 +196,7 @@ def component_uptime(probe: Sequence[Interval], declared: Sequence[tuple[datetim
         day = today - timedelta(days=offset)
         lo, hi = day_bounds(day, zone)
         hi = min(hi, now)
-        out.append(_day(day, pieces, declared, lo, hi))
+        out.append(_day(day, pieces, declared, lo, hi, notes))
     tallies = [(label, span, tally(pieces, now - span, now)) for label, span in WINDOWS]
     windows = tuple((label, t.percent) for label, _, t in tallies)
     coverage = tuple(t.covered / span.total_seconds() for _, span, t in tallies)
@@ -197,15 +204,16 @@ def component_uptime(probe: Sequence[Interval], declared: Sequence[tuple[datetim
 
 
 def _day(day: date, pieces: Sequence[Piece], declared: Sequence[tuple[datetime, datetime,
-         ComponentStatus, str]], lo: datetime, hi: datetime) -> DayUptime:
+         ComponentStatus, str]], lo: datetime, hi: datetime,
+         seen: tuple[str, str] = DETECTED) -> DayUptime:
     inside = [p for p in pieces if p.start < hi and p.end > lo]
     worst = max((p.status for p in inside), default=None)
     notes = list(dict.fromkeys(title for a, b, _, title in declared if a < hi and b > lo))
     detected = max((p.probe for p in inside if p.probe is not None), default=None)
     if detected in WEIGHTS:
-        notes.append(N_("outage detected automatically"))
+        notes.append(seen[0])
     elif detected is ComponentStatus.DEGRADED_PERFORMANCE:
-        notes.append(N_("slow responses detected automatically"))
+        notes.append(seen[1])
     return DayUptime(day, percent(pieces, lo, hi) if lo < hi else None, worst, tuple(notes))
 
 
@@ -275,9 +283,10 @@ def site_uptime(config: SiteConfig, views: Sequence[View], now: datetime, *,
     days = max(config.history_days, 1)
     oldest = (now - timedelta(days=days + 1)).astimezone(UTC).date()
     for comp in config.components:
+        notes = REPORTED if isinstance(comp.probe, UpstreamProbe) else DETECTED
         figures = component_uptime(
             probe_timelines.get(comp.id, ()), declared_intervals(views, comp.id, now),
-            probed=comp.probe is not None, zone=config.zone, now=now, days=days)
+            probed=comp.probe is not None, zone=config.zone, now=now, days=days, notes=notes)
         lat = tuple(x for x in latency.get(comp.id, ()) if x.day >= oldest)
         out[comp.id] = ComponentUptime(figures.days, figures.windows, lat, figures.coverage)
     return out

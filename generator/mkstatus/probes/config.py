@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from mkstatus.errors import ConfigError
+from mkstatus.probes.upstream import UpstreamProbe
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
@@ -64,7 +65,7 @@ class TcpProbe:
     degraded_ms: int | None = None
 
 
-Probe = HttpProbe | TcpProbe
+Probe = HttpProbe | TcpProbe | UpstreamProbe  # UpstreamProbe: a vendor's Statuspage
 
 _COMMON = ("timeout_s", "retries", "down_after", "interval_minutes", "degraded_ms")
 _HTTP_KEYS = ("url", "method", "expect_status", "body_contains", "json", "tls_warn_days",
@@ -255,7 +256,7 @@ def _templates(probe: HttpProbe) -> list[str]:
 
 def referenced_vars(probe: Probe) -> list[str]:
     """The ${VAR} names a probe needs, for early checks and secret scrubbing."""
-    if isinstance(probe, TcpProbe):
+    if not isinstance(probe, HttpProbe):
         return []
     return sorted({m for t in _templates(probe) for m in _VAR_RE.findall(t)})
 
@@ -272,7 +273,7 @@ def _substitute(text: str, environ: Mapping[str, str], key: str) -> str:
 
 def expand_env(probe: Probe, environ: Mapping[str, str], where: str = "probe") -> Probe:
     """The probe with ${VARS} substituted; errors name the variable, never its value."""
-    if isinstance(probe, TcpProbe):
+    if not isinstance(probe, HttpProbe):
         return probe
     sub: Callable[[str, str], str] = lambda text, key: _substitute(text, environ, key)  # noqa: E731
     url = sub(probe.url, f"{where}.url")

@@ -42,6 +42,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from mkstatus.errors import ConfigError
 from mkstatus.probes.config import HttpProbe, Probe, TcpProbe, expand_env, referenced_vars
 from mkstatus.probes.errors import classify, redact_url, scrub, secret_forms
+from mkstatus.probes.upstream import UpstreamProbe, vendor_outcome
 from mkstatus.samples.model import Outcome, Sample
 
 log = logging.getLogger(__name__)
@@ -311,6 +312,8 @@ def _attempt_body(attempt: _Attempt, probe: Probe, secrets: frozenset[str]) -> N
     try:
         if isinstance(probe, TcpProbe):
             result = _tcp_attempt(probe, attempt)
+        elif isinstance(probe, UpstreamProbe):
+            result = _upstream_attempt(probe, attempt)
         else:
             result = _http_attempt(probe, attempt)
     except Exception as e:
@@ -360,6 +363,29 @@ def _http_attempt(probe: HttpProbe, attempt: _Attempt) -> _Result:
             return resp
         with resp:
             return _check_response(probe, attempt, resp, started)
+
+
+def _upstream_attempt(probe: UpstreamProbe, attempt: _Attempt) -> _Result:
+    """A vendor's components.json, fetched as an HTTP probe is (deadline, body cap,
+    redirects), then read by ``upstream.vendor_outcome``; no latency is recorded: the
+    vendor's API is not the service followed."""
+    http = HttpProbe(url=probe.api_url, expect_status=(200,), timeout_s=probe.timeout_s,
+                     max_body_bytes=probe.max_body_bytes)
+    with _new_session() as session:
+        resp = _follow_redirects(session, http, attempt)
+        if isinstance(resp, _Result):
+            return resp
+        with resp:
+            if resp.status_code != 200:
+                return _Result(Outcome.HTTP_STATUS, resp.status_code,
+                               error=f"unexpected HTTP status {resp.status_code} from the "
+                                     "vendor's status page")
+            body = _read_body(resp, http.max_body_bytes, attempt)
+    if body is None:
+        return _Result(Outcome.BODY_TOO_LARGE, 200,
+                       error=f"the vendor's answer is larger than {http.max_body_bytes} bytes")
+    outcome, error = vendor_outcome(body, probe.component)
+    return _Result(outcome, 200, error=error)
 
 
 def _follow_redirects(

@@ -21,17 +21,20 @@ probe failures inside a window into under_maintenance, so the rule lives in one 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
 from mkstatus.compute.status import ProbeVerdict
 from mkstatus.model import ComponentStatus, SiteConfig
-from mkstatus.samples.model import Run, Sample
+from mkstatus.probes.upstream import UpstreamProbe
+from mkstatus.samples.model import Outcome, Run, Sample
 from mkstatus.times import show
 
 STALE_FACTOR = 3  # no sample for 3 x interval_minutes: "no recent data"
 
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
+PARTIAL = "partial"  # a followed vendor reports a partial outage
+VENDOR_STATES = {Outcome.UPSTREAM_PARTIAL.state: PARTIAL, Outcome.UPSTREAM_MAJOR.state: DOWN}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,11 @@ def max_gap_for(config: SiteConfig) -> timedelta:
 
 
 def region_segments(runs: Sequence[Run], *, down_after: int, speaks_for: timedelta,
-                    now: datetime) -> list[Segment]:
-    """One region's runs (sorted by start) as covered stretches; gaps are no data."""
+                    now: datetime, upstream: bool = False) -> list[Segment]:
+    """One region's runs (sorted by start) as covered stretches; gaps are no data.
+
+    For a followed vendor (``upstream``) its reports are states of their own, and a
+    failed run (the vendor's page could not be read) is no data, not an outage."""
     out: list[Segment] = []
     for i, run in enumerate(runs):
         if run.start >= now:
@@ -65,7 +71,11 @@ def region_segments(runs: Sequence[Run], *, down_after: int, speaks_for: timedel
         nxt = runs[i + 1].start if i + 1 < len(runs) else None
         limit = run.end + speaks_for
         end = min(nxt if nxt is not None and nxt <= limit else limit, now)
-        if run.state == "failed" and run.count >= down_after:
+        if upstream and run.state == "failed":
+            continue
+        if run.state in VENDOR_STATES:
+            state, outcome = VENDOR_STATES[run.state], ""
+        elif run.state == "failed" and run.count >= down_after:
             state, outcome = DOWN, run.outcome.value
         elif run.state == "failed":  # not confirmed: the previous state holds
             prev = out[-1] if out and out[-1].end >= run.start else None
@@ -108,7 +118,7 @@ def _across(states: Sequence[str]) -> ComponentStatus:
     down = states.count(DOWN)
     if down * 2 > len(states):
         return ComponentStatus.MAJOR_OUTAGE
-    if down:
+    if down or PARTIAL in states:
         return ComponentStatus.PARTIAL_OUTAGE
     if DEGRADED in states:
         return ComponentStatus.DEGRADED_PERFORMANCE
@@ -133,18 +143,23 @@ def probe_history(config: SiteConfig, runs: Iterable[Run], now: datetime
     for comp in config.components:
         if comp.probe is None:
             continue
+        upstream = isinstance(comp.probe, UpstreamProbe)
         regions = {
             name: region_segments(sorted(rs, key=lambda r: r.start),
                                   down_after=comp.probe.down_after,
-                                  speaks_for=stale_after(comp.probe), now=now)
+                                  speaks_for=stale_after(comp.probe), now=now,
+                                  upstream=upstream)
             for name, rs in sorted(by_comp.get(comp.id, {}).items())
         }
         timeline = combine(regions)
         mine = by_comp.get(comp.id, {})
         last = max((r.end for rs in mine.values() for r in rs if r.start < now), default=None)
         last = min(last, now) if last is not None else None
-        out[comp.id] = ProbeHistory(tuple(timeline),
-                                    _verdict(regions, timeline, last, now, config.zone))
+        verdict = _verdict(regions, timeline, last, now, config.zone)
+        if upstream and verdict.status is not None:  # the vendor's words, not our probes'
+            verdict = replace(verdict, detail=f"{verdict.status.label.lower()} since "
+                              f"{_when(verdict.since or now, now, config.zone)}")
+        out[comp.id] = ProbeHistory(tuple(timeline), verdict)
     return out
 
 

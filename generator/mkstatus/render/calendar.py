@@ -153,8 +153,10 @@ def _timezone(site: Site, series: Sequence[Incident | None]) -> icalendar.Timezo
     starts = [s.scheduled_for for s in series if s is not None and s.scheduled_for]
     first = min(starts).astimezone(site.config.zone).date()
     last = (site.now + AHEAD).date()
-    return icalendar.Timezone.from_tzinfo(site.config.zone, first_date=date(first.year, 1, 1),
+    zone = icalendar.Timezone.from_tzinfo(site.config.zone, first_date=date(first.year, 1, 1),
                                           last_date=date(last.year + 3, 1, 1))
+    zone.pop("COMMENT", None)  # icalendar's English note of the range: not for subscribers
+    return zone
 
 
 def _window(incident: Incident) -> tuple[datetime, datetime]:

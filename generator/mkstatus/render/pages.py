@@ -31,6 +31,7 @@ from mkstatus.model import ComponentStatus, Indicator, Kind, MaintenanceStatus, 
 from mkstatus.render import urls
 from mkstatus.render.reuse import BYTECODE, CONVERSIONS
 from mkstatus.render.sanitize import sanitize
+from mkstatus.render.upstream import attribution, upstream_of
 from mkstatus.text import clean
 from mkstatus.times import iso_utc
 
@@ -254,6 +255,9 @@ class PageRenderer:
                 now=site.now, ind=site.indicator,
                 items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
                 probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
+                upstream=upstream_of(comp),
+                attribution=attribution(comp, vendor, tr) if (vendor := upstream_of(comp))
+                else "",
                 extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
             )
             title = _title(f"{comp.name}: {tr.gettext(site.states[comp.id].status.label)}")
@@ -290,10 +294,18 @@ def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links
         group_status=group_status, states=site.states, recent=site.recently_resolved,
         probe_notes=defaultdict(str, extra.get("probe_notes", {})),  # text: autoescaped
         extra_component_html=_default_dict(extra.get("home_component_html", {})),
-        extra_links=extra.get("links", []),
+        extra_links=extra.get("links", []), upstream=_upstreams(site),
+        upstream_groups={g for g, members in groups
+                         if g and all(upstream_of(c) for c in members)},
     )
     return GeneratedPage({"title": _title(page_title(site.indicator, tr)),
                           "hide": ["navigation", "toc"]}, body)
+
+
+def _upstreams(site: Site) -> dict[str, Any]:
+    """Each component that follows a vendor's page: that page (None for the others)."""
+    return defaultdict(lambda: None, {c.id: upstream_of(c) for c in site.config.components
+                                      if upstream_of(c)})
 
 
 def _default_dict(values: dict[str, str]) -> dict[str, str]:

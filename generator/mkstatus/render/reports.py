@@ -20,6 +20,7 @@ from mkstatus.compute.uptime import WEIGHTS
 from mkstatus.model import ComponentStatus
 from mkstatus.render import urls
 from mkstatus.render.pages import GeneratedPage
+from mkstatus.render.upstream import upstream_of
 from mkstatus.render.uptime_html import coverage_pct
 from mkstatus.text import clean
 
@@ -86,7 +87,7 @@ def render_report_pages(site: Site, env: Environment, site_urls: urls.Urls
     env.globals["by_key"] = by_key
     common = dict(now=site.now, ind=site.indicator, reports=reports, kinds=PERIOD_KINDS,
                   kind_titles=KIND_TITLES, weights=WEIGHT_ROWS,
-                  zone_name=site.config.zone.key,
+                  zone_name=site.config.zone.key, seen_by=_seen_by(site),
                   names={c.id: c.name for c in site.config.components})
     budgeted = [c for c in site.config.components if reports.components[c.id].budget]
     pages = [(urls.UPTIME, GeneratedPage(
@@ -105,6 +106,16 @@ def render_report_pages(site: Site, env: Environment, site_urls: urls.Urls
         title = html.escape(clean(f"{comp.name}: uptime report"), quote=True)
         pages.append((path, GeneratedPage({"title": title}, body)))
     return pages
+
+
+def _seen_by(site: Site) -> dict[str, str]:
+    """Who saw a worst day's trouble when no incident was declared: our probes, or the
+    vendor's status page of an upstream service."""
+    out = {}
+    for comp in site.config.components:
+        vendor = upstream_of(comp)
+        out[comp.id] = f"reported by {vendor.host}" if vendor else "detected by our probes"
+    return out
 
 
 def _columns(reports: Reports) -> dict[str, list[tuple[str, str, bool]]]:

@@ -27,10 +27,11 @@ from markupsafe import Markup
 
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import ProbeVerdict
-from mkstatus.compute.uptime import ComponentUptime, DayUptime, LatencyDay
+from mkstatus.compute.uptime import DETECTED, REPORTED, ComponentUptime, DayUptime, LatencyDay
 from mkstatus.i18n import N_, Translator, translator
 from mkstatus.model import ComponentStatus
 from mkstatus.render.reuse import BYTECODE
+from mkstatus.render.upstream import upstream_note, upstream_of
 
 BAR_CLASS = {None: "n", ComponentStatus.OPERATIONAL: "", ComponentStatus.UNDER_MAINTENANCE: "m",
              ComponentStatus.DEGRADED_PERFORMANCE: "d", ComponentStatus.PARTIAL_OUTAGE: "p",
@@ -38,8 +39,7 @@ BAR_CLASS = {None: "n", ComponentStatus.OPERATIONAL: "", ComponentStatus.UNDER_M
 LEGEND = (("", N_("No downtime")), ("m", N_("Maintenance")), ("d", N_("Degraded")),
           ("p", N_("Partial outage")), ("x", N_("Major outage")), ("n", N_("No data")))
 # Notes of a day that compute.uptime writes itself (the others are incident titles).
-AUTOMATIC_NOTES = frozenset((N_("outage detected automatically"),
-                             N_("slow responses detected automatically")))
+AUTOMATIC_NOTES = frozenset((*DETECTED, *REPORTED))
 CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 640, 190, 56, 8, 10, 30
 
 
@@ -93,6 +93,8 @@ def page_extra(site: Site) -> dict[str, Any]:
     for comp in site.config.components:
         verdict = site.probes.get(comp.id)
         note = probe_note(verdict, site.states[comp.id].in_maintenance, tr) if verdict else ""
+        if verdict and (vendor := upstream_of(comp)) is not None:
+            note = upstream_note(verdict, vendor, tr)
         if note:
             notes[comp.id] = note
         figures = uptime.get(comp.id)

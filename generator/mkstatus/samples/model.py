@@ -49,10 +49,21 @@ class Outcome(StrEnum):
     REDIRECTS = "redirects"
     PROTOCOL = "protocol"
     RESET = "reset"
+    # What a followed vendor's Statuspage reports (probes/upstream.py): the vendor's word,
+    # not a fault of the probe, and a run state of its own, so compaction keeps it.
+    UPSTREAM_PARTIAL = "upstream_partial"
+    UPSTREAM_MAJOR = "upstream_major"
 
     @property
     def failed(self) -> bool:
-        return self not in (Outcome.OK, Outcome.DEGRADED)
+        return self not in (Outcome.OK, Outcome.DEGRADED, Outcome.UPSTREAM_PARTIAL,
+                            Outcome.UPSTREAM_MAJOR)
+
+    @property
+    def state(self) -> str:
+        """The state of a run of samples (``Run.state``): every failure is "failed"; the
+        others are their own."""
+        return "failed" if self.failed else self.value
 
 
 OUTCOMES = {o.value: o for o in Outcome}
@@ -76,7 +87,8 @@ class Sample:
 class Run:
     """Consecutive samples of one component/region in one state, no gap above max_gap.
 
-    ``state`` is "ok", "degraded" or "failed"; ``end`` is the last sample's time; a failed
+    ``state`` is "ok", "degraded", "failed" or a followed vendor's "upstream_partial" or
+    "upstream_major" (``Outcome.state``); ``end`` is the last sample's time; a failed
     run's ``outcome`` is its first sample's outcome (for display only).
     """
 

@@ -23,10 +23,13 @@ from typing import Any
 from mkstatus.samples.model import FilePart, Outcome, Run, from_us, percentile
 
 DAY_US = 86_400_000_000
-OUTCOME_CODES = list(Outcome)  # OK is 0, DEGRADED is 1, every failure is 2 or more
+OUTCOME_CODES = list(Outcome)  # OK is 0, DEGRADED is 1, failures and vendor reports after
 CODES = {o.value: i for i, o in enumerate(OUTCOME_CODES)}
-_STATE = bytes(min(i, 2) for i in range(256))  # outcome code -> 0 ok, 1 degraded, 2 failed
-_STATE_NAMES = ("ok", "degraded", "failed")
+_STATE_NAMES = ("ok", "degraded", "failed", Outcome.UPSTREAM_PARTIAL.value,
+                Outcome.UPSTREAM_MAJOR.value)
+# outcome code -> index of its run state in _STATE_NAMES (2, failed, for every failure)
+_STATE = bytes(_STATE_NAMES.index(OUTCOME_CODES[i].state) if i < len(OUTCOME_CODES) else 2
+               for i in range(256))
 
 # time (µs), component, outcome code, latency, certificate expiry, HTTP code, error text
 Columns = tuple[Sequence[int], Sequence[str], Sequence[int], Sequence[Any],
