@@ -229,6 +229,7 @@ class PageRenderer:
                            show=lambda moment: tr.time(moment, zone),
                            cname=cname,
                            t=_memo(lambda moment: time_html(moment, zone, tr)))
+        env.globals["contact"] = clean(site.config.contact)  # the line on every page
         self.incident_template = env.get_template("incident.md.j2")
 
     def incidents(self, views: Sequence[View]) -> list[tuple[str, GeneratedPage]]:
@@ -276,11 +277,12 @@ def page_title(indicator: Indicator, tr: Translator) -> str:
 def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links,
           tr: Translator) -> GeneratedPage:
     _ = tr.gettext
+    # Active incidents first, pinned or not: on a phone they must show without scrolling.
+    active = site.open_incidents
     sections = [  # (anchor, heading, items): anchors stay the same in every language
-        ("pinned", _("Pinned"), site.pinned),
+        ("active-incidents", _("Active incidents"), active),
+        ("pinned", _("Pinned"), [v for v in site.pinned if v not in active]),
         ("notices", _("Notices"), site.notices),
-        ("active-incidents", _("Active incidents"),
-         [v for v in site.open_incidents if not v.incident.pin]),
         ("maintenance", _("Maintenance"),
          [v for v in site.maintenance_now_and_next if not v.incident.pin]),
     ]
@@ -289,7 +291,7 @@ def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links
                     for g, members in groups if g}
     body = env.get_template("home.md.j2").render(
         links=links, ind=site.indicator,
-        icon=ICONS[site.indicator.code], now=site.now, contact=clean(site.config.contact),
+        icon=ICONS[site.indicator.code], now=site.now,
         introduction=site.introduction, sections=sections, groups=groups,
         group_status=group_status, states=site.states, recent=site.recently_resolved,
         probe_notes=defaultdict(str, extra.get("probe_notes", {})),  # text: autoescaped
@@ -324,23 +326,36 @@ def _incident(template: Any, site: Site, v: View, convert: Converter,
                 for u, html in zip(v.updates, messages, strict=True)]
     timeline += [dict(time=t, status=s, message="", auto=True, changes=(),
                       anchor="auto-" + update_anchor(t)) for t, s in v.auto if t <= site.now]
-    timeline.sort(key=lambda e: e["time"], reverse=v.incident.newest_first)  # type: ignore[arg-type, return-value]  # values are datetimes
-    affected = _affected(v)
+    # Newest first, as on every status page, whatever the file's own order.
+    timeline.sort(key=lambda e: e["time"], reverse=True)  # type: ignore[arg-type, return-value]  # values are datetimes
+    affected = _affected(v, site.now)
     body = template.render(links=links, v=v, now=site.now, timeline=timeline, affected=affected,
                            ind=site.indicator, summary=summary, postmortem=postmortem,
                            kind_label=tr.gettext(KIND_LABELS[v.kind]))
     return GeneratedPage({"title": _title(v.incident.title)}, body)
 
 
-def _affected(v: View) -> list[tuple[str, ComponentStatus]]:
-    """Each component the incident touched, with the worst status it gave it."""
+def _affected(v: View, now: datetime) -> list[tuple[str, ComponentStatus | None,
+                                                   ComponentStatus]]:
+    """Each component the incident touched, with the status it gives it now (None once
+    it is over) and the worst it gave it: the page says `degraded performance now,
+    partial outage at worst`, or `partial outage at worst` once resolved. Maintenance
+    puts components under maintenance, nothing else."""
     worst: dict[str, ComponentStatus] = {}
     for cid, status in v.incident.components:
         worst[cid] = max(worst.get(cid, status), status)
     for update in v.updates:
         for cid, status in update.components:
             worst[cid] = max(worst.get(cid, status), status)
-    return list(worst.items())
+    out: list[tuple[str, ComponentStatus | None, ComponentStatus]] = []
+    for cid, bad in worst.items():
+        current: ComponentStatus | None = None
+        if v.kind is Kind.MAINTENANCE:
+            current = bad
+        elif v.is_open:
+            current = v.declared(cid, now) or ComponentStatus.OPERATIONAL
+        out.append((cid, current, bad))
+    return out
 
 
 def _history(env: Environment, site: Site, extra: dict[str, Any], site_urls: urls.Urls,
