@@ -75,8 +75,12 @@ def _squeeze_css(code: str) -> str:
 @functools.cache
 def inline(name: str) -> Markup:
     """``theme_inline/<name>``, minified for a ``<style>`` or ``<script>`` element."""
-    text = resources.files("mkstatus.mkdocs").joinpath(FOLDER, name).read_text("utf-8")
-    return minified(name, text)
+    return minified(name, inline_source(name))
+
+
+def inline_source(name: str) -> str:
+    """``theme_inline/<name>`` as written."""
+    return resources.files("mkstatus.mkdocs").joinpath(FOLDER, name).read_text("utf-8")
 
 
 def minified(name: str, text: str) -> Markup:

@@ -29,7 +29,8 @@ from mkdocs.structure.toc import get_toc
 from mkstatus.compute.site import Site
 from mkstatus.errors import MkstatusError
 from mkstatus.i18n import translator
-from mkstatus.mkdocs.inline import inline
+from mkstatus.mkdocs.inline import inline, inline_source
+from mkstatus.mkdocs.palette import no_script_css
 from mkstatus.project import Project, load_project
 from mkstatus.render import urls
 from mkstatus.render.generate import generate, head_html
@@ -85,6 +86,18 @@ def nav_key(page: Page) -> Hashable | None:
     sidebar's relative links depend only on the folder the page's own folder is in (no
     page of the navigation lies inside the page's folder), and on which parts it hides."""
     return page.sidebar_key if isinstance(page, FinishedPage) and not page.toc else None
+
+
+def dark_without_script(config: MkDocsConfig, css: str) -> str:
+    """Rules that follow the reader's light/dark setting by CSS alone (``palette``), from
+    Material's palette stylesheet, our theme layer's fixes and mkstatus.css itself."""
+    sources = [css, inline_source("material-fixes.css")]
+    for folder in config.theme.dirs:
+        found = sorted(Path(folder).glob("assets/stylesheets/palette.*.min.css"))
+        if found:
+            sources.insert(0, found[0].read_text(encoding="utf-8"))
+            break
+    return no_script_css(sources, config.theme.get("palette"))
 
 
 class MkstatusConfig(Config):
@@ -165,7 +178,11 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                 else InclusionLevel.NOT_IN_NAV
             if out.is_page:
                 self.pages[out.path] = out.page
-            files.append(File.generated(config, out.path, content=out.content,
+            content = out.content
+            if out.path == urls.CSS:  # the dark palette without JavaScript, no request more
+                css = content.encode() if isinstance(content, str) else content
+                content = css + dark_without_script(config, css.decode()).encode()
+            files.append(File.generated(config, out.path, content=content,
                                         inclusion=inclusion))
         return files
 
