@@ -130,11 +130,11 @@ def test_built_site_shows_detected_outage_and_bars(tmp_path: Path, server: Fault
         "Degraded performance"
     assert "Operational" in rows["Web"].cssselect(".mks-status")[0].text_content()
     for li in rows.values():
-        bars = li.cssselect(".mks-bars > span")
+        bars = li.cssselect(".mks-bars > a")
         assert len(bars) == 90 and all(b.get("title") for b in bars)
-    assert rows["Shop"].cssselect(".mks-bars > span")[-1].get("class") == "x"
-    assert rows["Docs"].cssselect(".mks-bars > span")[-1].get("title").endswith(": 100%")
-    assert rows["Web"].cssselect(".mks-bars > span")[0].get("class") == "n"  # before data
+    assert rows["Shop"].cssselect(".mks-bars > a")[-1].get("class") == "x"
+    assert rows["Docs"].cssselect(".mks-bars > a")[-1].get("title").endswith(": 100%")
+    assert rows["Web"].cssselect(".mks-bars > a")[0].get("class") == "n"  # before data
     assert home.cssselect(".mks-legend li")
     page = lxml_html.parse(str(root / "site" / "components" / "web" / "index.html")).getroot()
     chart = page.cssselect("figure.mks-chart svg")[0]

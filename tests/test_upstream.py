@@ -310,7 +310,7 @@ def test_demo_shows_its_upstream_in_a_group_of_its_own(demo: Path) -> None:
     note = page.xpath('string(//p[@class="mks-upstream-note"])')
     assert note.startswith("Status reported by cloudflarestatus.com's own status page (its "
                            "component “CDN/Cache”)")
-    titles = page.xpath('//div[contains(@class, "mks-bars")]/span/@title')
+    titles = page.xpath('//div[contains(@class, "mks-bars")]/a/@title')
     assert "2026-10-30: 96.89% — outage reported by the provider's status page" in titles
     uptime = json.loads((demo / "api" / "uptime.json").read_text())
     cdn = next(c for c in uptime["components"] if c["id"] == "cdn")

@@ -27,7 +27,8 @@ def figures() -> ComponentUptime:
     days = (
         DayUptime(START, None, None, ()),
         DayUptime(START + timedelta(days=1), 100.0, ComponentStatus.OPERATIONAL, ()),
-        DayUptime(START + timedelta(days=2), 99.5, ComponentStatus.MAJOR_OUTAGE, (HOSTILE,)),
+        DayUptime(START + timedelta(days=2), 99.5, ComponentStatus.MAJOR_OUTAGE, (HOSTILE,),
+                  432.0),
         DayUptime(START + timedelta(days=3), 100.0, ComponentStatus.DEGRADED_PERFORMANCE,
                   ("Slow", "outage detected automatically")),
     )
@@ -41,21 +42,46 @@ def parse(fragment: str) -> html.HtmlElement:
     return html.fragment_fromstring(fragment, create_parent="div")
 
 
+SUMMARY = (f"{HOSTILE}: 99.87% uptime over the past 4 days; 2 days with incidents or "
+           "detected problems, 1 day without data.")
+
+
 def test_bars_show_hostile_text_as_text_and_stay_one_line() -> None:
-    out = uptime_html.bars_html(HOSTILE, figures(), compact=True)
+    """The home page's bars: links to each day's row on the component page, for pointers
+    and touch; hidden from screen readers and out of the tab order, with the same summary
+    as text and the total linking to the day-by-day table."""
+    out = uptime_html.bars_html(HOSTILE, figures(), compact=True, page="components/api/")
     assert "<script>" not in out and "\n" not in out
     root = parse(out)
     [bars] = root.cssselect(".mks-uptime.mks-bars-small .mks-bars")
-    assert bars.get("aria-label") == (
-        f"{HOSTILE}: 99.87% uptime over the past 4 days; 2 days with incidents or "
-        "detected problems, 1 day without data.")
-    spans = bars.cssselect("span")
-    assert [s.get("class") for s in spans] == ["n", None, "x", "d"]
-    assert spans[2].get("title") == f"2026-01-03: 99.50% — {HOSTILE}"
-    assert spans[3].get("title") == "2026-01-04: 100% — Slow; outage detected automatically"
-    assert [s.text_content() for s in root.cssselect(".mks-bars-axis span")] == [
-        "4 days ago", "99.87% uptime", "Today"]
+    assert bars.get("aria-hidden") == "true"
+    assert root.cssselect(".mks-sr")[0].text_content() == SUMMARY
+    links = bars.cssselect("a")
+    assert [a.get("class") for a in links] == ["n", None, "x", "d"]
+    assert [a.get("href") for a in links] == [f"components/api/#d2026-01-0{n}"
+                                              for n in range(1, 5)]
+    assert {a.get("tabindex") for a in links} == {"-1"}
+    assert links[2].get("title") == f"2026-01-03: 99.50% — {HOSTILE}"
+    assert links[3].get("title") == "2026-01-04: 100% — Slow; outage detected automatically"
+    axis = root.cssselect(".mks-bars-axis")[0]
+    assert [e.text_content() for e in axis] == ["4 days ago", "99.87% uptime — day by day",
+                                                "Today"]
+    assert axis[1].get("href") == "components/api/#days"
     assert ">\n<" not in out and "> <" not in out  # no gap between bars
+
+
+def test_component_page_bars_are_links_in_the_tab_order() -> None:
+    root = parse(uptime_html.bars_html(HOSTILE, figures(), compact=False))
+    [bars] = root.cssselect(".mks-bars")
+    assert bars.get("role") == "group" and bars.get("aria-label") == (
+        SUMMARY + " Each bar links to its day's details.")
+    links = bars.cssselect("a")
+    assert [a.get("href") for a in links] == [f"#d2026-01-0{n}" for n in range(1, 5)]
+    assert all(a.get("tabindex") is None and a.get("aria-label") == a.get("title")
+               for a in links)
+    skip = root.cssselect("a.mks-skip")[0]
+    assert (skip.get("href"), skip.text_content()) == (
+        "#days", "Skip the 4 daily bars to the day-by-day table")
 
 
 def test_component_section_with_chart_table_and_certificate() -> None:
@@ -72,9 +98,14 @@ def test_component_section_with_chart_table_and_certificate() -> None:
                                                  root.cssselect(".mks-windows dd"),
                                                  strict=True)] == [
         ("24 hours", "100%"), ("4 days", "99.87%")]
-    rows = [[td.text_content() for td in tr] for tr in root.cssselect(".mks-trouble tbody tr")]
-    assert rows == [["2026-01-04", "100%", "Slow; outage detected automatically"],
-                    ["2026-01-03", "99.50%", HOSTILE]]
+    rows = {tr.get("id"): [td.text_content() for td in tr]
+            for tr in root.cssselect(".mks-days tbody tr")}
+    assert list(rows) == ["d2026-01-04", "d2026-01-03", "d2026-01-02", "d2026-01-01"]
+    assert rows["d2026-01-04"] == ["2026-01-04", "100%", "0 min", "90 / 250 ms",
+                                   "Slow; outage detected automatically"]
+    assert rows["d2026-01-03"] == ["2026-01-03", "99.50%", "7 min", "150 / 900 ms", HOSTILE]
+    assert rows["d2026-01-01"] == ["2026-01-01", "no data", "", "120 / 300 ms", ""]
+    assert root.cssselect("#d2026-01-04")[0].get("tabindex") == "-1"  # a link lands on it
     svg = out[out.index("<svg"):out.index("</svg>") + len("</svg>")]
     chart = etree.fromstring(svg)  # well-formed XML, as inline SVG should be
     ns = "{http://www.w3.org/2000/svg}"
@@ -93,8 +124,9 @@ def test_no_certificate_table_or_chart_when_there_is_nothing_to_show() -> None:
                             (("24 hours", 100.0),))
     out = uptime_html.component_html(site, "api", "API", quiet, None)
     root = parse(out)
-    assert not root.cssselect(".mks-tls-warning, .mks-trouble, .mks-chart, #response-time")
+    assert not root.cssselect(".mks-tls-warning, .mks-chart, #response-time")
     assert root.cssselect("#uptime") and root.cssselect(".mks-legend li")
+    assert [tr.get("id") for tr in root.cssselect(".mks-days tbody tr")] == ["d2026-01-01"]
 
 
 def test_uptime_html_writes_no_markup_itself() -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from mkstatus.compute.status import View
@@ -56,6 +56,8 @@ class DayUptime:
     percent: float | None  # None: no data that day (grey)
     worst: ComponentStatus | None
     notes: tuple[str, ...]  # incident titles, "outage detected automatically"
+    down: float = 0.0  # weighted downtime, seconds
+    incidents: tuple[tuple[str, str], ...] = ()  # (id, title) declared that day, for links
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +185,12 @@ REPORTED = (N_("outage reported by the provider's status page"),
 
 def component_uptime(probe: Sequence[Interval], declared: Sequence[tuple[datetime, datetime,
                      ComponentStatus, str]], *, probed: bool, zone: tzinfo, now: datetime,
-                     days: int = 90, notes: tuple[str, str] = DETECTED) -> ComponentUptime:
+                     days: int = 90, notes: tuple[str, str] = DETECTED,
+                     links: Sequence[tuple[datetime, datetime, str, str]] = ()
+                     ) -> ComponentUptime:
     """Daily values for the last ``days`` local days (today last) and rolling windows;
-    ``notes`` name what the probes saw (an outage, slowness) on a day's list."""
+    ``notes`` name what the probes saw (an outage, slowness) on a day's list, ``links``
+    the (start, end, id, title) of what was declared, for each day's links."""
     today = now.astimezone(zone).date()
     first, _ = day_bounds(today - timedelta(days=days - 1), zone)
     begin = min(first, now - WINDOWS[-1][1])
@@ -196,7 +201,9 @@ def component_uptime(probe: Sequence[Interval], declared: Sequence[tuple[datetim
         day = today - timedelta(days=offset)
         lo, hi = day_bounds(day, zone)
         hi = min(hi, now)
-        out.append(_day(day, pieces, declared, lo, hi, notes))
+        found = _day(day, pieces, declared, lo, hi, notes)
+        named = tuple(dict.fromkeys((i, t) for a, b, i, t in links if a < hi and b > lo))
+        out.append(replace(found, incidents=named) if named else found)
     tallies = [(label, span, tally(pieces, now - span, now)) for label, span in WINDOWS]
     windows = tuple((label, t.percent) for label, _, t in tallies)
     coverage = tuple(t.covered / span.total_seconds() for _, span, t in tallies)
@@ -214,7 +221,8 @@ def _day(day: date, pieces: Sequence[Piece], declared: Sequence[tuple[datetime, 
         notes.append(seen[0])
     elif detected is ComponentStatus.DEGRADED_PERFORMANCE:
         notes.append(seen[1])
-    return DayUptime(day, percent(pieces, lo, hi) if lo < hi else None, worst, tuple(notes))
+    figures = tally(pieces, lo, hi) if lo < hi else Tally(0.0, 0.0)
+    return DayUptime(day, figures.percent, worst, tuple(notes), figures.down)
 
 
 def declared_intervals(views: Iterable[View], cid: str, now: datetime
@@ -284,9 +292,12 @@ def site_uptime(config: SiteConfig, views: Sequence[View], now: datetime, *,
     oldest = (now - timedelta(days=days + 1)).astimezone(UTC).date()
     for comp in config.components:
         notes = REPORTED if isinstance(comp.probe, UpstreamProbe) else DETECTED
+        declared = view_intervals(views, comp.id, now)
         figures = component_uptime(
-            probe_timelines.get(comp.id, ()), declared_intervals(views, comp.id, now),
-            probed=comp.probe is not None, zone=config.zone, now=now, days=days, notes=notes)
+            probe_timelines.get(comp.id, ()), [(a, b, s, v.incident.title)
+                                               for a, b, s, v in declared],
+            probed=comp.probe is not None, zone=config.zone, now=now, days=days, notes=notes,
+            links=[(a, b, v.id, v.incident.title) for a, b, _, v in declared])
         lat = tuple(x for x in latency.get(comp.id, ()) if x.day >= oldest)
         out[comp.id] = ComponentUptime(figures.days, figures.windows, lat, figures.coverage)
     return out

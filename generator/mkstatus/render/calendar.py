@@ -39,7 +39,12 @@ from mkstatus.text import clean
 
 
 def render_calendar(site: Site) -> list[tuple[str, bytes]]:
-    return [(urls.CALENDAR, calendar_bytes(site))]
+    """The site's calendar, and one per component with its maintenance only."""
+    out = [(urls.calendar(), calendar_bytes(site))]
+    for comp in site.config.components:
+        out.append((urls.calendar(comp.id), calendar_bytes(
+            site, comp.id, f"{site.config.site_name}: {comp.name} maintenance")))
+    return out
 
 
 def calendar_views(site: Site, component: str | None = None) -> list[View]:
@@ -83,7 +88,9 @@ def calendar_bytes(site: Site, component: str | None = None, title: str = "") ->
         assert first is not None
         items.append((_window(first)[0], first.id,
                       recurring(site, Series(first, tuple(views)))))
-    if series:
+    if series or not items:
+        # A series' TZID needs the zone; and RFC 5545 wants at least one component in a
+        # calendar, so one without any maintenance carries the zone too.
         cal.add_component(_timezone(site, [v[0].incident.series for v in series.values()]))
     for _, _, event in sorted(items, key=lambda item: (item[0], item[1])):
         cal.add_component(event)
@@ -151,7 +158,7 @@ def _event(event_uid: str, stamp: datetime, start: datetime, end: datetime, titl
 def _timezone(site: Site, series: Sequence[Incident | None]) -> icalendar.Timezone:
     """The site zone's VTIMEZONE, from the first series' start to a few years ahead."""
     starts = [s.scheduled_for for s in series if s is not None and s.scheduled_for]
-    first = min(starts).astimezone(site.config.zone).date()
+    first = min(starts, default=site.now).astimezone(site.config.zone).date()
     last = (site.now + AHEAD).date()
     zone = icalendar.Timezone.from_tzinfo(site.config.zone, first_date=date(first.year, 1, 1),
                                           last_date=date(last.year + 3, 1, 1))

@@ -62,6 +62,7 @@ def rules(site_urls: urls.Urls, assets: list[str]) -> list[Rule]:
         out.append(("/" + urls.feed(fmt, ":component"),
                     [CORS, ("Content-Type", TYPES["." + fmt])]))
     out.append(("/" + urls.json_feed(":component"), [CORS, ("Content-Type", TYPES[".json"])]))
+    out.append(("/" + urls.calendar(":component"), [CORS, ("Content-Type", TYPES[".ics"])]))
     out.append(("/" + urls.CSS, [short]))
     out += [("/" + path, [("Cache-Control", IMMUTABLE)]) for path in assets]
     return out

@@ -9,7 +9,9 @@ colour, and the percentages are text. Colours come from CSS variables
 (``assets/uptime.css``) so both Material palettes stay readable.
 
 The home page carries 90 bars for every component, so the markup per bar is kept to one
-short ``<span>`` (about 40 bytes; a page with 6 components stays a few KB gzipped).
+short link (about 90 bytes before compression; the home page of the demo gains about
+5 KB gzipped for its 7 components). Each bar links to its day's row on the component page,
+where the day-by-day table says what the title says, and more (see ``Bars``).
 The output is the ``extra`` mapping that ``PageRenderer`` accepts.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,13 +27,18 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from mkstatus.compute.latency import Latency, hourly_latency
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import ProbeVerdict
 from mkstatus.compute.uptime import DETECTED, REPORTED, ComponentUptime, DayUptime, LatencyDay
 from mkstatus.i18n import N_, Translator, translator
 from mkstatus.model import ComponentStatus
+from mkstatus.render import urls
+from mkstatus.render.hourly_chart import hourly_geometry
+from mkstatus.render.pages import bdi
 from mkstatus.render.reuse import BYTECODE
 from mkstatus.render.upstream import upstream_note, upstream_of
+from mkstatus.samples.model import Sample
 
 BAR_CLASS = {None: "n", ComponentStatus.OPERATIONAL: "", ComponentStatus.UNDER_MAINTENANCE: "m",
              ComponentStatus.DEGRADED_PERFORMANCE: "d", ComponentStatus.PARTIAL_OUTAGE: "p",
@@ -41,6 +48,7 @@ LEGEND = (("", N_("No downtime")), ("m", N_("Maintenance")), ("d", N_("Degraded"
 # Notes of a day that compute.uptime writes itself (the others are incident titles).
 AUTOMATIC_NOTES = frozenset((*DETECTED, *REPORTED))
 CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 640, 190, 56, 8, 10, 30
+DAYS_ANCHOR = "days"  # the day-by-day table of a component page
 
 
 def uptime_text(value: float | None, tr: Translator | None = None) -> str:
@@ -90,6 +98,9 @@ def page_extra(site: Site) -> dict[str, Any]:
     home: dict[str, str] = {}
     last = site.config.components[-1].id if site.config.components else None
     tr = translator(site.config.language)
+    site_urls = urls.Urls.of(site.config)
+    from_home = site_urls.links_from(urls.HOME)
+    recent: Sequence[Sample] = site.extras.get("recent_samples", ())
     for comp in site.config.components:
         verdict = site.probes.get(comp.id)
         note = probe_note(verdict, site.states[comp.id].in_maintenance, tr) if verdict else ""
@@ -100,9 +111,13 @@ def page_extra(site: Site) -> dict[str, Any]:
         figures = uptime.get(comp.id)
         if figures is None:
             continue
-        home[comp.id] = bars_html(comp.name, figures, compact=True, tr=tr) + (
+        home[comp.id] = bars_html(comp.name, figures, compact=True, tr=tr,
+                                  page=from_home.component(comp.id)) + (
             legend_html(tr) if comp.id == last else "")
-        page[comp.id] = component_html(site, comp.id, comp.name, figures, certs.get(comp.id))
+        here = site_urls.links_from(urls.component_page(comp.id))
+        mine = [s for s in recent if s.component == comp.id]
+        page[comp.id] = component_html(site, comp.id, comp.name, figures, certs.get(comp.id),
+                                       here.incident, hourly_latency(mine, site.now))
     return {"probe_notes": notes, "component_html": page, "home_component_html": home}
 
 
@@ -123,16 +138,27 @@ def probe_note(verdict: ProbeVerdict, in_maintenance: bool,
 
 @dataclass(frozen=True, slots=True)
 class Bars:
-    """What the daily bars show: per day, its class (colour and height) and its title."""
+    """What the daily bars show: per day, its class (colour and height), its title and
+    the link to its row of the day-by-day table (``#d2026-11-03`` on the component page).
 
-    days: list[tuple[str, str]]
+    On the component page the bars are links in the tab order (with a link to skip them);
+    on the home page, 90 bars for each component would be hundreds of tab stops, so there
+    they are for pointers and touch only (``tabindex=-1``, hidden from screen readers,
+    who get the same summary as text), and the uptime figure under them links keyboard
+    and screen reader users to the component's day-by-day table."""
+
+    days: list[tuple[str, str, str]]  # class, title, link
     total: str  # the uptime over as many days as there are bars (else the longest window)
     trouble: int  # days with incidents or detected problems
     grey: int  # days without data
     note: str = ""  # " (data for 4.1% of them)" when the total's window lacks data
+    table: str = DAYS_ANCHOR  # the link to the day-by-day table
+    focusable: bool = True  # the bars are in the tab order (the component page)
 
     @classmethod
-    def of(cls, figures: ComponentUptime, tr: Translator | None = None) -> Bars:
+    def of(cls, figures: ComponentUptime, tr: Translator | None = None, page: str = "",
+           focusable: bool = True) -> Bars:
+        """``page``: the link to the component page (empty: the bars are on it)."""
         tr = tr or translator()
         days = figures.days
         labels = [label for label, _ in figures.windows]
@@ -140,11 +166,47 @@ class Bars:
         index = labels.index(wanted) if wanted in labels else len(labels) - 1
         share = figures.coverage[index] if figures.coverage else None
         return cls(days=[(BAR_CLASS[d.worst if d.percent is not None else None],
-                          _title(d, tr)) for d in days],
+                          _title(d, tr), f"{page}#{day_anchor(d.day)}") for d in days],
                    total=uptime_text(figures.windows[index][1], tr),
                    trouble=sum(1 for d in days if d.notes),
                    grey=sum(1 for d in days if d.percent is None),
-                   note=coverage_note(share, "them", tr))
+                   note=coverage_note(share, "them", tr), table=f"{page}#{DAYS_ANCHOR}",
+                   focusable=focusable)
+
+
+def day_anchor(day: date) -> str:
+    """The id of a day's row on the component page: ``d2026-11-03``."""
+    return f"d{day.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class DayRow:
+    """One row of the day-by-day table: what a bar's title said, and more."""
+
+    anchor: str
+    day: str
+    uptime: str
+    downtime: str
+    latency: str  # "140 / 210 ms" (p50 / p95 of the UTC day), or ""
+    incidents: list[tuple[str, str]]  # (title, link)
+    notes: list[str]  # what the probes saw
+
+
+def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
+             tr: Translator) -> list[DayRow]:
+    """Every day of the bars, newest first."""
+    latency = {x.day: x for x in figures.latency}
+    rows = []
+    for d in reversed(figures.days):
+        lat = latency.get(d.day)
+        titles = {title for _, title in d.incidents}
+        rows.append(DayRow(
+            anchor=day_anchor(d.day), day=d.day.isoformat(), uptime=fmt_pct(d.percent),
+            downtime=tr.duration(timedelta(seconds=d.down)) if d.percent is not None else "",
+            latency=f"{lat.p50} / {lat.p95} ms" if lat else "",
+            incidents=[(title, incident_link(iid)) for iid, title in d.incidents],
+            notes=[n for n in day_notes(d, tr) if n not in titles]))
+    return rows
 
 
 def day_notes(d: DayUptime, tr: Translator) -> list[str]:
@@ -157,13 +219,6 @@ def _title(d: DayUptime, tr: Translator) -> str:
     return text + (" — " + "; ".join(day_notes(d, tr)) if d.notes else "")
 
 
-def troubled(days: Sequence[DayUptime]) -> list[DayUptime]:
-    """The days listed in the table, newest first: incidents, detected problems or any
-    downtime."""
-    return [d for d in reversed(days)
-            if d.notes or (d.percent is not None and d.percent < 100)]
-
-
 def _environment(tr: Translator) -> Environment:
     """The snippets' own environment: only the language depends on the site, and what
     they make is cleaned of control characters where the pages show it (``pages``)."""
@@ -171,7 +226,7 @@ def _environment(tr: Translator) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       bytecode_cache=BYTECODE, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(tr.catalog, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
-    env.filters.update(pct=fmt_pct,
+    env.filters.update(pct=fmt_pct, bdi=bdi,
                        coverage_note=lambda share, what: coverage_note(share, what, tr),
                        notes=lambda d: day_notes(d, tr))
     env.globals["LEGEND"] = [(cls, tr.gettext(label)) for cls, label in LEGEND]
@@ -190,9 +245,12 @@ def render(macro: str, *args: Any, tr: Translator | None = None) -> Markup:
 
 
 def bars_html(name: str, figures: ComponentUptime, *, compact: bool,
-              tr: Translator | None = None) -> Markup:
-    """One bar per day with a per-day title, and a one-line text summary for everyone."""
-    return render("bars", name, Bars.of(figures, tr), compact, tr=tr)
+              tr: Translator | None = None, page: str = "") -> Markup:
+    """One bar per day, each a link to its row of the component page's day-by-day table
+    (``page`` is the link to that page; empty on it), and a one-line text summary for
+    everyone. Compact bars (the home page) are not in the tab order."""
+    return render("bars", name, Bars.of(figures, tr, page, focusable=not compact), compact,
+                  tr=tr)
 
 
 def legend_html(tr: Translator | None = None) -> Markup:
@@ -200,8 +258,11 @@ def legend_html(tr: Translator | None = None) -> Markup:
 
 
 def component_html(site: Site, cid: str, name: str, figures: ComponentUptime,
-                   cert_expiry: datetime | None) -> Markup:
-    """Uptime windows, bars, response-time chart and a table of the days with trouble."""
+                   cert_expiry: datetime | None,
+                   incident_link: Callable[[str], str] | None = None,
+                   hourly: Sequence[Latency] = ()) -> Markup:
+    """Uptime windows, bars, the day-by-day table, the hourly (48 h) and daily response
+    time charts; ``incident_link`` makes the link to an incident page from this page."""
     tr = translator(site.config.language)
     cert = None
     if cert_expiry is not None:
@@ -209,8 +270,11 @@ def component_html(site: Site, cid: str, name: str, figures: ComponentUptime,
                 "days": max(0, (cert_expiry - site.now) // timedelta(days=1))}
     chart = chart_geometry(cid, figures.latency, figures.days[0].day,
                            figures.days[-1].day) if figures.latency else None
-    return render("component", name, figures, Bars.of(figures, tr), troubled(figures.days),
-                  cert, chart, tr=tr)
+    hours = hourly_geometry(cid, hourly, site.config.zone, tr) if any(
+        h.p95 is not None for h in hourly) else None
+    rows = day_rows(figures, incident_link or (lambda iid: f"../../incidents/{iid}/"), tr)
+    return render("component", name, figures, Bars.of(figures, tr), rows, cert, chart, hours,
+                  tr=tr)
 
 
 def _nice_ceiling(value: int) -> int:

@@ -71,6 +71,11 @@ def json_feed(component_id: str | None = None) -> str:
     return JSON_FEED if component_id is None else f"{COMPONENTS}{component_id}/{JSON_FEED}"
 
 
+def calendar(component_id: str | None = None) -> str:
+    """The maintenance calendar of the site, or of one component (beside its feeds)."""
+    return CALENDAR if component_id is None else f"{COMPONENTS}{component_id}/{CALENDAR}"
+
+
 def api(endpoint: str) -> str:
     """A Statuspage v2 endpoint, such as ``summary.json`` or ``incidents/unresolved.json``."""
     return API + endpoint
@@ -177,8 +182,8 @@ class Links:
     def json_feed(self, component_id: str | None = None) -> str:
         return self.to(json_feed(component_id))
 
-    def calendar(self) -> str:
-        return self.to(CALENDAR)
+    def calendar(self, component_id: str | None = None) -> str:
+        return self.to(calendar(component_id))
 
     def api(self, endpoint: str) -> str:
         return self.to(api(endpoint))
