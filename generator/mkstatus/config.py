@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +30,18 @@ from mkstatus.probes.config import parse_probe
 from mkstatus.probes.upstream import GROUP as UPSTREAM_GROUP
 from mkstatus.probes.upstream import UpstreamProbe, parse_upstream
 from mkstatus.text import did_you_mean, forbidden_character
-from mkstatus.times import TimeError, load_zone
+from mkstatus.times import DURATION_HINT, TimeError, load_zone, parse_duration
 
 SUBSCRIBE_KEYS = ("notify", "websub_hub", "subscribe_email", "subscribe_url")
+FRESHNESS_KEYS = ("stale_after", "stale_script", "recovered_after")
 PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
-               "incidents_dir", "samples_dir", "allow_raw_html", *SUBSCRIBE_KEYS)
+               "incidents_dir", "samples_dir", "allow_raw_html", *SUBSCRIBE_KEYS,
+               *FRESHNESS_KEYS)
 NOTIFY_KEYS = ("url", "webhook", "secret", "components", "events", "reminder_minutes",
                "timeout_s")
 RESERVED_IDS = ("status",)
 COMPONENT_KEYS = ("id", "name", "group", "description", "probe", "slo", "upstream",
-                  "affects_overall", "link")
+                  "affects_overall", "link", "template")
 KeyPath = tuple[str | int, ...]
 CONFIG_BYTES = 10_000_000
 
@@ -116,6 +119,7 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
         error(("allow_raw_html",), f"allow_raw_html: expected true or false, found "
               f"{allow_raw_html!r}")
     subscribe = subscribe_settings(plugin, [c.id for c in components], error, locate)
+    freshness = freshness_settings(plugin, components, error)
     if problems:
         return None, problems
     url = str(site_url)
@@ -125,7 +129,7 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
         feed_limit=numbers["feed_limit"], history_days=numbers["history_days"],
         use_directory_urls=use_directory_urls, allow_raw_html=allow_raw_html is True,
         language=language or "en",
-        **subscribe,
+        **subscribe, **freshness,
     ), problems
 
 
@@ -241,6 +245,34 @@ def _names(item: Mapping[str, Any], key: str, allowed: list[str], name: str,
     return tuple(out)
 
 
+def freshness_settings(plugin: Mapping[str, Any], components: list[Component],
+                       error: Any) -> dict[str, Any]:
+    """`stale_after` (default: three probe intervals, or 24 h without probes),
+    `stale_script` and `recovered_after` (default: three probe intervals)."""
+    minutes = [int(getattr(c.probe, "interval_minutes", 5)) for c in components if c.probe]
+    three = timedelta(minutes=3 * max(minutes, default=5))
+    defaults = {"stale_after": three if minutes else timedelta(hours=24),
+                "recovered_after": three}
+    out: dict[str, Any] = dict(defaults)
+    for key, default in defaults.items():
+        value = plugin.get(key)
+        if value is None:
+            continue
+        try:
+            out[key] = parse_duration(str(value)) if isinstance(value, str) else None
+        except TimeError as exc:
+            error((key,), f"{key}: {exc}")
+            continue
+        if out[key] is None:
+            error((key,), f"{key}: expected {DURATION_HINT}, found {value!r}")
+            out[key] = default
+    script = plugin.get("stale_script", True)
+    if not isinstance(script, bool):
+        error(("stale_script",), f"stale_script: expected true or false, found {script!r}")
+    out["stale_script"] = script is not False
+    return out
+
+
 def _positive(plugin: Mapping[str, Any], key: str, default: int, error: Any) -> int:
     value = plugin.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -299,10 +331,15 @@ def _components(raw: object, error: Any) -> list[Component]:
                 error((*where, "upstream"), f"components[{index}]: a component follows a "
                       "probe or an upstream status page, not both; remove one")
             probe, group = extra.pop("upstream"), group or UPSTREAM_GROUP
+        template = item.get("template", "outage")
+        if not isinstance(template, str) or not COMPONENT_ID_RE.fullmatch(template):
+            error((*where, "template"), f"components[{index}].template: expected the name "
+                  f"of a file in templates/ without .md (like `outage`), found {template!r}")
+            template = "outage"
         out.append(Component(
             id=cid, name=str(texts["name"] or cid), group=group,
             description=str(texts["description"] or ""), position=index + 1, probe=probe,
-            slo=slo, **extra))
+            slo=slo, template=template, **extra))
     _check_upstream_groups(out, error)
     return out
 

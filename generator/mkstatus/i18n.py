@@ -94,6 +94,14 @@ class Translator:
                 format_date(local, "medium", locale=self.locale))
         return f"{text} {zone_name(local)}"
 
+    def clock(self, moment: datetime, zone: tzinfo) -> str:
+        """The time of day alone, with the zone named, where the day goes without saying
+        (``10:30 NZDT``)."""
+        local = moment.astimezone(zone)
+        text = f"{local:%H:%M}" if self.english else \
+            format_skeleton("Hm", local, locale=self.locale)
+        return f"{text} {zone_name(local)}"
+
     def duration(self, delta: timedelta) -> str:
         """Days, hours and minutes in the locale's short units (``1 h 50 min``)."""
         minutes = int(delta.total_seconds() // 60)

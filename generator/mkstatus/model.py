@@ -6,7 +6,7 @@ Statuses are ordered enums so that "the worst of" is `max()`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum, StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -163,6 +163,7 @@ class Component:
     slo: Slo | None = None
     affects_overall: bool = True  # in the overall indicator and the site's uptime figures
     link: str | None = None  # a public page of the service itself (not its probe URL)
+    template: str = "outage"  # templates/<name>.md, filled when probes draft an incident
 
 
 NOTIFY_EVENTS = ("incident", "update", "resolved", "maintenance", "reminder", "notice")
@@ -204,6 +205,9 @@ class SiteConfig:
     websub_hub: str | None = None
     subscribe_email: str | None = None
     subscribe_url: str | None = None
+    stale_after: timedelta = timedelta(hours=24)  # the page admits it may be out of date
+    stale_script: bool = True  # the inline script that says so on the page
+    recovered_after: timedelta = timedelta(minutes=15)  # up this long: suggest `resolve`
 
     def component(self, cid: str) -> Component:
         return next(c for c in self.components if c.id == cid)
@@ -236,6 +240,7 @@ class Update:
     components: tuple[tuple[str, ComponentStatus], ...]  # changes from this update on
     line: int
     occurrence: date | None = None  # of a recurring maintenance: the one it speaks for
+    next_update: datetime | None = None  # promised by a `Next update:` line
 
     @property
     def label(self) -> str:

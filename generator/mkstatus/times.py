@@ -165,3 +165,47 @@ def show_duration(delta: timedelta) -> str:
     if mins or not parts:
         parts.append(f"{mins} min")
     return " ".join(parts)
+
+
+DURATION_RE = re.compile(
+    r"(?:in\s+)?(?:(?P<d>\d+)\s*(?:d|days?)\b\s*)?(?:(?P<h>\d+)\s*(?:h|hrs?|hours?)\b\s*)?"
+    r"(?:(?P<m>\d+)\s*(?:m|mins?|minutes?)\b)?", re.IGNORECASE)
+DURATION_HINT = "a duration such as 30 min, 1 h or 1 h 30 min"
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30 min`, `1 h`, `1 h 30 min`, `2 hours`, `1 d`: what people write under stress.
+
+    Whole units only, and above zero; anything else is refused with what to write."""
+    match = DURATION_RE.fullmatch(text.strip())
+    if match is None or not any(match.group(k) for k in "dhm"):
+        raise TimeError(f"expected {DURATION_HINT}, found {text.strip()!r}")
+    delta = timedelta(days=int(match["d"] or 0), hours=int(match["h"] or 0),
+                      minutes=int(match["m"] or 0))
+    if delta <= timedelta(0):
+        raise TimeError(f"expected a duration above zero, found {text.strip()!r}")
+    return delta
+
+
+def next_update_time(text: str, after: datetime, zone: tzinfo | None) -> datetime:
+    """A promised next update: a duration from `after` (the update's time) or a time."""
+    value = text.strip()
+    if TIME_RE.match(value):
+        moment = parse_time(value, zone)
+    else:
+        try:
+            moment = after + parse_duration(value)
+        except TimeError:
+            raise TimeError(f"expected {DURATION_HINT}, or a time such as 2026-11-22 10:30, "
+                            f"found {value!r}") from None
+    if moment <= after:
+        raise TimeError(f"the next update ({iso_utc(moment)}) must come after this update "
+                        f"({iso_utc(after)})")
+    return moment
+
+
+def show_near(moment: datetime, now: datetime, zone: tzinfo) -> str:
+    """`10:30 NZDT` on the day of `now` (in the site's zone), the full time otherwise."""
+    full = show(moment, zone)
+    same_day = moment.astimezone(zone).date() == now.astimezone(zone).date()
+    return full.split(" ", 1)[1] if same_day else full

@@ -25,6 +25,8 @@ MESSAGE_HELP = ("The update's Markdown text; `-` reads stdin. Default: stdin whe
                 "terminal, else $EDITOR.")
 AT_HELP = ("The update's time, such as '2026-11-23 09:25' (site timezone) or with an offset. "
            "Default: now.")
+NEXT_HELP = ("Promise the next update: a duration from this update such as '30 min' or "
+             "'1 h', or a time. The page says when it is overdue.")
 
 
 def register(main: click.Group) -> None:
@@ -128,11 +130,13 @@ def init(directory: Path, site_name: str, site_url: str, timezone: str | None,
 @click.option("--from", "start", metavar="TIME", help="Maintenance window start.")
 @click.option("--to", "until", metavar="TIME", help="Maintenance window end.")
 @click.option("--at", metavar="TIME", help=AT_HELP)
+@click.option("--next-update", "next_update", metavar="WHEN", help=NEXT_HELP)
 @config_option
 @user_errors
 def new(title: str, components: tuple[str, ...], impact: str | None, status: str | None,
         message: str | None, notice: bool, pin: bool, draft: bool, maintenance: bool,
-        start: str | None, until: str | None, at: str | None, config_file: Path) -> None:
+        start: str | None, until: str | None, at: str | None, next_update: str | None,
+        config_file: Path) -> None:
     """Create an incident, notice or maintenance file titled TITLE and print its path.
 
     \b
@@ -152,7 +156,8 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
         components=editing.component_changes(components, config, kind is not Kind.MAINTENANCE),
         at=editing.parse_when("--at", at, config) if at else None,
         window=(editing.parse_when("--from", start, config),
-                editing.parse_when("--to", until, config)) if start and until else None)
+                editing.parse_when("--to", until, config)) if start and until else None,
+        next_update=editing.next_update_text(next_update, config) if next_update else None)
     shown_dir = _shown(project.incidents_dir, project.root)
     now = _clock()
     editing.create(project.incidents_dir, shown_dir, request, config, now, dry_run=True)
@@ -188,7 +193,9 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
     path = editing.find(project.incidents_dir, ident, shown_dir)
     shown = _shown(path, project.root)
     at = fields.pop("at")
+    promise = fields.pop("next_update", None)
     request = editing.UpdateRequest(
+        next_update=editing.next_update_text(promise, config) if promise else None,
         message="(message)", at=editing.parse_when("--at", at, config) if at else None,
         components=editing.component_changes(fields.pop("components"), config, True),
         **fields)
@@ -216,18 +223,20 @@ def update_options(func: F) -> F:
 @click.option("-s", "--status", default=None,
               help="New status (identified, monitoring...; in_progress, verifying... for "
                    "maintenance). Default: unchanged.")
+@click.option("--next-update", "next_update", metavar="WHEN", help=NEXT_HELP)
 @update_options
-def update(ident: str, status: str | None, message: str | None, components: tuple[str, ...],
-           at: str | None, config_file: Path) -> None:
+def update(ident: str, status: str | None, next_update: str | None, message: str | None,
+           components: tuple[str, ...], at: str | None, config_file: Path) -> None:
     """Add a timestamped update to incident ID, in the file's own order.
 
     ID is the file name without .md, the part after the date, or a path.
 
     \b
     mkstatus update 2026-11-23-email-delays -s identified -c email=partial_outage \\
-        -m "A full disk on one mail server. Messages are queued, not lost."
+        --next-update "1 h" -m "A full disk on one mail server. Messages are queued."
     """
-    _add_update(ident, config_file, message, status=status, components=components, at=at)
+    _add_update(ident, config_file, message, status=status, components=components, at=at,
+                next_update=next_update)
 
 
 @click.command()

@@ -73,6 +73,7 @@ def status(config_file: Path, now: str | None, as_json: bool) -> None:
 
 def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool) -> int:
     """Exit code 1 on any problem (or warning with --strict), 0 otherwise."""
+    from mkstatus.compute.site import overdue_warnings
     from mkstatus.errors import MkstatusError, ValidationError
     from mkstatus.mkdocs.build import build_now, load
 
@@ -89,7 +90,7 @@ def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool)
                 click.echo(f"::error file={config_file.name}::{_escape(line)}")
         click.echo(str(exc), err=True)
         return 1
-    for warning in site.warnings:
+    for warning in [*site.warnings, *overdue_warnings(site)]:
         click.echo(_format(warning, fmt))
     click.echo(f"OK: {len(site.incidents)} incident file(s), "
                f"{len(site.config.components)} component(s)", err=True)
@@ -111,10 +112,13 @@ def _escape(message: str) -> str:
 
 
 def run_status(config_file: Path, now_option: str | None, as_json: bool) -> str:
+    from mkstatus.compute.site import overdue_warnings
     from mkstatus.mkdocs.build import build_now, load
     from mkstatus.times import iso_utc
 
     site = load(config_file, build_now(now_option))
+    for warning in overdue_warnings(site):  # on stderr: the output stays parseable
+        click.echo(f"warning: {warning}", err=True)
     if as_json:
         data = {
             "updated_at": iso_utc(site.now),
@@ -122,9 +126,21 @@ def run_status(config_file: Path, now_option: str | None, as_json: bool) -> str:
             "description": site.indicator.banner,
             "components": {cid: s.status.code for cid, s in site.states.items()},
             "open_incidents": [v.id for v in site.open_incidents],
+            "overdue_updates": {v.id: iso_utc(v.next_update) for v in site.overdue
+                                if v.next_update is not None},
         }
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
     lines = [site.indicator.banner]
     lines += [f"  {c.name}: {site.states[c.id].status.label}" for c in site.config.components]
-    lines += [f"  open: {v.id} ({v.status})" for v in site.open_incidents]
+    lines += [f"  open: {v.id} ({v.status}{_promise(v, site)})" for v in site.open_incidents]
     return "\n".join(lines) + "\n"
+
+
+def _promise(v: Any, site: Any) -> str:
+    from mkstatus.times import show
+
+    if v.next_update is None:
+        return ""
+    when = show(v.next_update, site.config.zone)
+    return f"; an update was due at {when}" if v.overdue(site.now) else \
+        f"; next update by {when}"

@@ -22,7 +22,7 @@ from mkstatus.compute.status import (
 )
 from mkstatus.errors import Problem
 from mkstatus.model import ComponentStatus, Incident, Indicator, Kind, SiteConfig
-from mkstatus.times import show
+from mkstatus.times import show, show_duration
 
 RECENT = timedelta(days=7)
 
@@ -61,6 +61,11 @@ class Site:
         return sorted(items, key=lambda v: (v.start, v.id))
 
     @property
+    def overdue(self) -> list[View]:
+        """Open items whose promised next update is late, most recent first."""
+        return [v for v in self.views if v.overdue(self.now)]
+
+    @property
     def recently_resolved(self) -> list[View]:
         return [v for v in self.views if v.kind is Kind.INCIDENT and v.end is not None
                 and self.now - v.end <= RECENT]
@@ -97,3 +102,19 @@ def future_warnings(incidents: list[Incident], now: datetime,
                                    " is in the future: not published yet", warning=True))
     return sorted(set(out))
 
+
+
+def overdue_warnings(site: Site) -> list[Problem]:
+    """A promised update that is late, by name, for `check` and `status`: the CI log and
+    the team see it. Never a reason to stop a build (not in ``Site.warnings``, so
+    `--strict` ignores it): a late update is a reason to post one, not to stop publishing
+    the page."""
+    out = []
+    for v in site.overdue:
+        latest, due = v.updates[-1], v.next_update
+        assert due is not None
+        late = show_duration(site.now - due)
+        out.append(Problem(v.incident.path, latest.line, 1,
+                           f"an update was due at {show(due, site.config.zone)} ({late} ago):"
+                           f" post one with `mkstatus update {v.id}`", warning=True))
+    return sorted(out)

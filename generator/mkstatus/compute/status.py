@@ -57,6 +57,17 @@ class View:
     def last_time(self) -> datetime:
         return self.updates[-1].time if self.updates else self.start
 
+    @property
+    def next_update(self) -> datetime | None:
+        """When the latest published update promised the next one, while still open."""
+        if self.end is not None or not self.updates:
+            return None
+        return self.updates[-1].next_update
+
+    def overdue(self, now: datetime) -> bool:
+        """The promised time has passed with no newer published update."""
+        return self.next_update is not None and self.next_update < now
+
     def declared(self, cid: str, moment: datetime) -> ComponentStatus | None:
         """The status this incident gives a component at a moment, if any."""
         far = moment + timedelta(days=1)  # open incidents last past `moment`

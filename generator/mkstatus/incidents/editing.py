@@ -23,7 +23,12 @@ from typing import TypeVar
 from mkstatus.errors import MkstatusError
 from mkstatus.incidents.atomic import NotRegular, locked, replace_file, write_new
 from mkstatus.incidents.folder import UnreadableFile, list_incident_files, read_regular
-from mkstatus.incidents.parse import COMPONENTS_LINE_RE, level2_headings, parse_incident
+from mkstatus.incidents.parse import (
+    COMPONENTS_LINE_RE,
+    NEXT_UPDATE_RE,
+    level2_headings,
+    parse_incident,
+)
 from mkstatus.incidents.rules import unknown_component
 from mkstatus.model import (
     ComponentStatus,
@@ -35,7 +40,7 @@ from mkstatus.model import (
     UpdateStatus,
 )
 from mkstatus.text import did_you_mean
-from mkstatus.times import TimeError, parse_time
+from mkstatus.times import TIME_RE, TimeError, parse_duration, parse_time
 
 STATUS_CODES = [s.code for s in ComponentStatus]
 PLAIN_TITLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/'-]*[A-Za-z0-9.)]|[A-Za-z]")
@@ -66,6 +71,8 @@ class NewRequest:
     draft: bool = False
     at: datetime | None = None
     window: tuple[datetime, datetime] | None = None
+    next_update: str | None = None  # the `Next update:` line's value (next_update_text)
+    started: datetime | None = None  # when the impact began, if before the first update
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,7 @@ class UpdateRequest:
     components: tuple[Change, ...] = ()
     at: datetime | None = None
     resolve: bool = False
+    next_update: str | None = None  # the `Next update:` line's value (next_update_text)
 
 
 def replace_message(request: Req, message: str) -> Req:
@@ -97,6 +105,20 @@ def parse_when(option: str, text: str, config: SiteConfig) -> datetime:
         return parse_time(text, config.timezone)
     except TimeError as exc:
         raise EditError(f"{option}: {exc}") from None
+
+
+def next_update_text(text: str, config: SiteConfig) -> str:
+    """`--next-update` checked and written unambiguously: a duration as `30 min`, a time
+    with its offset (`2026-11-22 10:30 +13:00`); the parser reads the line back."""
+    value = text.strip()
+    try:
+        if TIME_RE.match(value):
+            return write_time(parse_time(value, config.timezone), config.zone)
+        delta = parse_duration(value)
+    except TimeError as exc:
+        raise EditError(f"--next-update: {exc}") from None
+    hours, minutes = divmod(int(delta.total_seconds()) // 60, 60)
+    return " ".join([f"{hours} h"] * bool(hours) + [f"{minutes} min"] * bool(minutes))
 
 
 def status_code(text: str, kind: Kind) -> Status:
@@ -155,6 +177,9 @@ def _message_lines(message: str) -> list[str]:
     if COMPONENTS_LINE_RE.fullmatch(lines[0].strip()):
         raise EditError("the message starts with 'Components:', which would be read as "
                         "component changes: use --component id=status instead")
+    if NEXT_UPDATE_RE.fullmatch(lines[0].strip()):
+        raise EditError("the message starts with 'Next update:', which would be read as a "
+                        "promise: use --next-update instead")
     headings, fence = level2_headings(lines)
     if headings:
         number, _ = headings[0]
@@ -167,10 +192,12 @@ def _message_lines(message: str) -> list[str]:
 
 
 def _section(eol: str, when: str, status: Status, changes: Sequence[Change],
-             message: str) -> list[str]:
+             message: str, next_update: str | None = None) -> list[str]:
     lines = [f"## {when} — {status.label}"]
     if changes:
         lines.append("Components: " + ", ".join(f"{cid}={st}" for cid, st in changes))
+    if next_update:
+        lines.append(f"Next update: {next_update}")
     return [line.rstrip("\r") + ("\r" if eol == "\r\n" else "") for line in
             lines + _message_lines(message)]
 
@@ -185,6 +212,7 @@ def render_new(request: NewRequest, config: SiteConfig, now: datetime) -> str:
         front.append("informational: true")
     front += ["pin: true"] if request.pin else []
     front += ["draft: true"] if request.draft else []
+    front += [f"started: {write_time(request.started, zone)}"] if request.started else []
     if request.kind is Kind.MAINTENANCE:
         if request.components:
             front.append(f"components: [{', '.join(cid for cid, _ in request.components)}]")
@@ -195,7 +223,7 @@ def render_new(request: NewRequest, config: SiteConfig, now: datetime) -> str:
         front.append("components:")
         front += [f"  {cid}: {status}" for cid, status in request.components]
     when = write_time(request.at or now.replace(second=0), zone)
-    body = _section("\n", when, request.status, (), request.message)
+    body = _section("\n", when, request.status, (), request.message, request.next_update)
     return "\n".join([*front, "---", "", *body]) + "\n"
 
 
@@ -260,7 +288,7 @@ def plan_update(text: str, incident: Incident, request: UpdateRequest, config: S
     when = _update_time(request, incident, now, config.zone, note)
     eol = "\r\n" if "\r\n" in text else "\n"
     block = _section(eol, write_time(when, config.zone), status, request.components,
-                     request.message)
+                     request.message, request.next_update)
     return _insert(text, incident, block, eol)
 
 
@@ -341,7 +369,8 @@ def _h2_rows(lines: list[str]) -> list[int]:
 def _same_timeline(old: Incident, new: Incident) -> bool:
     """The edit added exactly one update and changed nothing else the parser can see."""
     def key(incident: Incident) -> list[tuple[object, ...]]:
-        return [(u.time, u.status, u.message, u.components) for u in incident.updates]
+        return [(u.time, u.status, u.message, u.components, u.next_update)
+                for u in incident.updates]
     return (key(new)[:-1] == key(old) and new.summary == old.summary
             and new.postmortem == old.postmortem and new.components == old.components)
 

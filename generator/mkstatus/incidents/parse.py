@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from mkstatus.model import (
     Update,
 )
 from mkstatus.text import did_you_mean
-from mkstatus.times import TIME_RE, TimeError, parse_time
+from mkstatus.times import TIME_RE, TimeError, next_update_time, parse_time
 
 ID_RE = re.compile(r"\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*")
 COMPONENT_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -45,6 +46,7 @@ FENCE_RE = re.compile(r"[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 POSTMORTEM_RE = re.compile(r"post-?mortem", re.IGNORECASE)
 SEPARATOR_RE = re.compile(r"\s*(?:[—\-·|:]\s*)?")
 COMPONENTS_LINE_RE = re.compile(r"components?:[ \t]*(?P<list>.*)", re.IGNORECASE)
+NEXT_UPDATE_RE = re.compile(r"next[ _-]?update:[ \t]*(?P<value>.*)", re.IGNORECASE)
 STATUS_CODES = [s.code for s in ComponentStatus]
 
 
@@ -262,16 +264,38 @@ def _update(draft: _Draft, lines: list[str], index: int, text: str, end: int) ->
                         f"as YYYY-MM-DD (site time), found {occ['date']!r}")
             occurrence = UNREADABLE
         body_start += 1
+    promise, body_start = _next_update(draft, lines, body_start, end, when)
     changes: list[tuple[str, ComponentStatus]] = []
     if body_start < end and (comp := COMPONENTS_LINE_RE.fullmatch(lines[body_start].strip())):
         changes = _component_changes(draft, body_start + 1, lines[body_start], comp["list"])
         body_start += 1
     else:
         _check_detached_components(draft, lines, body_start, end)
+    if promise is None:
+        promise, body_start = _next_update(draft, lines, body_start, end, when)
     if status is None:
         return None
+    if promise is not None and status.ends:
+        draft.error(line_no, col, f"a {status.label.lower()} update promises no next update:"
+                    " remove its 'Next update:' line")
     message = "\n".join(lines[body_start:end]).strip()
-    return Update(when, status, message, tuple(changes), line_no, occurrence)
+    return Update(when, status, message, tuple(changes), line_no, occurrence=occurrence,
+                  next_update=promise)
+
+
+def _next_update(draft: _Draft, lines: list[str], row: int, end: int, when: datetime
+                 ) -> tuple[datetime | None, int]:
+    """A `Next update: 30 min` (or a time) line at `row`, beside `Components:`: the
+    promised time, and the row the message starts at."""
+    match = NEXT_UPDATE_RE.fullmatch(lines[row].strip()) if row < end else None
+    if match is None:
+        return None, row
+    try:
+        return next_update_time(match["value"], when, draft.config.timezone), row + 1
+    except TimeError as exc:
+        col = lines[row].index(match["value"]) + 1 if match["value"] else len(lines[row]) + 1
+        draft.error(row + 1, col, f"Next update: {exc}")
+        return None, row + 1
 
 
 def _check_detached_components(draft: _Draft, lines: list[str], start: int, end: int) -> None:

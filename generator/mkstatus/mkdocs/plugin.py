@@ -115,6 +115,9 @@ class MkstatusConfig(Config):
     websub_hub = c.Optional(c.Type(object))
     subscribe_email = c.Optional(c.Type(object))
     subscribe_url = c.Optional(c.Type(object))
+    stale_after = c.Optional(c.Type(object))
+    stale_script = c.Type(object, default=True)
+    recovered_after = c.Optional(c.Type(object))
 
 
 class MkstatusPlugin(BasePlugin[MkstatusConfig]):

@@ -85,7 +85,7 @@ def render_api(site: Site) -> list[tuple[str, str]]:
         "summary.json": {"page": page, "status": status, "components": components,
                          "incidents": unresolved,
                          "scheduled_maintenances": _by_schedule(active + upcoming)},
-        "status.json": {"page": page, "status": status},
+        "status.json": {"page": page, "status": status, "mkstatus": api.freshness()},
         "components.json": {"page": page, "components": components},
         "incidents.json": {"page": page, "incidents": _latest(incidents)},
         "incidents/unresolved.json": {"page": page, "incidents": unresolved},
@@ -179,6 +179,19 @@ class Api:
 
     def components(self) -> list[Json]:
         return list(self._components.values())
+
+    def freshness(self) -> Json:
+        """mkstatus' own fields in status.json, beside Statuspage's (guide/api.md): when
+        this build was made and how old it may get (the watchdog workflow reads them), and
+        the next update each open incident promised."""
+        promises = [{"id": self.id("incident", v.id), "name": v.incident.title,
+                     "shortlink": self.urls.page(urls.incident_page(v.id)),
+                     "next_update_at": iso_utc(v.next_update),
+                     "overdue": v.overdue(self.site.now)}
+                    for v in self.site.views if v.next_update is not None]
+        return {"built_at": iso_utc(self.site.now),
+                "stale_after_s": int(self.config.stale_after.total_seconds()),
+                "next_updates": promises}
 
     def _build_components(self) -> dict[str, Json]:
         """Groups first, each followed by its members, in configuration order; positions

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 import markdown
 from feedgen.feed import FeedGenerator
@@ -37,11 +37,23 @@ class Entry:
     time: datetime
     status: Status
     message: str
+    promise: str = ""  # "Next update by …" when the update promised one
+    next_update: datetime | None = None
+
+
+def promise_text(moment: datetime | None, site: Site) -> str:
+    """An update's promise as feeds show it: the full time, read whenever it arrives."""
+    if moment is None:
+        return ""
+    tr = translator(site.config.language)
+    return tr.gettext("Next update by %(time)s") % {
+        "time": tr.time(moment, site.config.zone)} + "."
 
 
 def entries(site: Site, component: str | None = None) -> list[Entry]:
     """Published updates, newest first, bounded by `feed_limit`."""
-    out = [Entry(v, u.time, u.status, u.message)
+    out = [Entry(v, u.time, u.status, u.message, promise_text(u.next_update, site),
+                 u.next_update)
            for v in site.views
            if component is None or component in v.incident.component_ids
            for u in v.updates]
@@ -76,7 +88,8 @@ class EntryHtml:
         self.tr = tr or translator()
 
     def __call__(self, item: Entry) -> str:
-        return CONVERSIONS.get(("entry", self.raw, self.label(item), item.message),
+        return CONVERSIONS.get(("entry", self.raw, self.label(item), item.message,
+                                item.promise),
                                lambda: self._html(item))
 
     def label(self, item: Entry) -> str:
@@ -86,7 +99,8 @@ class EntryHtml:
         body = self.converter.reset().convert(clean(item.message)) if item.message else ""
         if not self.raw:
             body = sanitize(body)
-        return f"<p><strong>{self.label(item)}</strong></p>{body}"
+        promise = f"<p><em>{escape(item.promise)}</em></p>" if item.promise else ""
+        return f"<p><strong>{self.label(item)}</strong></p>{body}{promise}"
 
 
 def entry_title(item: Entry, tr: Translator | None = None) -> str:

@@ -68,8 +68,11 @@ def _item(base: str, site_urls: urls.Urls, item: Entry, html: EntryHtml
         "url": entry_url(site_urls, item),
         "title": entry_title(item, html.tr),
         "content_html": html(item),
-        "content_text": f"{label}\n\n{clean(item.message)}".strip(),
+        "content_text": "\n\n".join(t for t in (label, clean(item.message).strip(),
+                                                 item.promise) if t),
         "date_published": when,
         "date_modified": when,
         "tags": list(incident.component_ids),
+        **({"_mkstatus": {"next_update_at": iso_utc(item.next_update)}}
+           if item.next_update else {}),
     }

@@ -185,6 +185,24 @@ def time_html(moment: datetime, zone: Any, tr: Translator) -> Markup:
                                                           tr.time(moment, zone))
 
 
+def promise_html(v: View, now: datetime, zone: Any, tr: Translator) -> Markup:
+    """The next update an open item promised: "Next update by 10:30 NZDT", or once that
+    time has passed with no newer update, "An update was due at 10:30 NZDT" (the time
+    of day alone on the day of `now`)."""
+    due = v.next_update
+    if due is None:
+        return Markup("")
+    same_day = due.astimezone(zone).date() == now.astimezone(zone).date()
+    shown = tr.clock(due, zone) if same_day else tr.time(due, zone)
+    when = Markup('<time datetime="{}">{}</time>').format(iso_utc(due), shown)
+    _ = tr.gettext
+    if v.overdue(now):
+        return Markup('<strong class="mks-overdue">{}</strong>').format(
+            Markup(_("An update was due at %(time)s")) % {"time": when})
+    return Markup('<span class="mks-promise">{}</span>').format(
+        Markup(_("Next update by %(time)s")) % {"time": when})
+
+
 def ustatus_html(status: Status, tr: Translator) -> Markup:
     return Markup('<span class="mks-ustatus mks-u-{}">{}</span>').format(
         status.value, tr.gettext(status.label))
@@ -228,7 +246,8 @@ class PageRenderer:
         env.filters.update(md=self.convert, trusted_md=markdown_config.converter(),
                            show=lambda moment: tr.time(moment, zone),
                            cname=cname,
-                           t=_memo(lambda moment: time_html(moment, zone, tr)))
+                           t=_memo(lambda moment: time_html(moment, zone, tr)),
+                           promise=lambda v: promise_html(v, site.now, zone, tr))
         env.globals["contact"] = clean(site.config.contact)  # the line on every page
         self.incident_template = env.get_template("incident.md.j2")
 
