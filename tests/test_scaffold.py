@@ -20,6 +20,8 @@ FILES = sorted([
     ".github/workflows/deploy.yml", ".github/workflows/probe.yml", ".gitignore",
     "docs/about.md", "docs/index.md", "incidents/2026-01-05-example-incident.md",
     "mkdocs.yml", "requirements.txt",
+    *(f"templates/{name}.md" for name in ("degraded-performance", "maintenance", "monitoring",
+                                          "outage", "resolved")),
     *([f".mkstatus/wheels/{SOURCE.wheel_name}"] if SOURCE.wheel_name else [])])
 
 

@@ -59,6 +59,11 @@ class Project:
         return self.root / str(self.plugin.get("samples_dir") or "samples")
 
     @property
+    def templates_dir(self) -> Path:
+        """`templates/<name>.md`, filled by `new --template` (see incidents/templates.py)."""
+        return self.root / "templates"
+
+    @property
     def introduction_file(self) -> Path:
         return self.docs_dir / "index.md"
 

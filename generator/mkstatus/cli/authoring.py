@@ -25,6 +25,10 @@ MESSAGE_HELP = ("The update's Markdown text; `-` reads stdin. Default: stdin whe
                 "terminal, else $EDITOR.")
 AT_HELP = ("The update's time, such as '2026-11-23 09:25' (site timezone) or with an offset. "
            "Default: now.")
+TEMPLATE_HELP = ("Fill in templates/NAME.md (title, impact, status, message, next update); "
+                 "TITLE and the other options win over it.")
+SINCE_HELP = ("When the problem began: fills {since} and, when before the first update, "
+              "`started:`.")
 NEXT_HELP = ("Promise the next update: a duration from this update such as '30 min' or "
              "'1 h', or a time. The page says when it is overdue.")
 
@@ -113,9 +117,11 @@ def init(directory: Path, site_name: str, site_url: str, timezone: str | None,
 
 
 @click.command()
-@click.argument("title")
+@click.argument("title", required=False)
+@click.option("-t", "--template", metavar="NAME", help=TEMPLATE_HELP)
 @click.option("-c", "--component", "components", multiple=True, metavar="ID=STATUS",
-              help=COMPONENT_HELP + " Maintenance takes plain ids.")
+              help=COMPONENT_HELP + " Maintenance takes plain ids; with --template, a plain "
+                   "id takes the template's status.")
 @click.option("--impact", type=click.Choice(["none", "minor", "major", "critical"]),
               help="Overall impact. Default: derived from the component statuses.")
 @click.option("-s", "--status", default=None,
@@ -131,38 +137,88 @@ def init(directory: Path, site_name: str, site_url: str, timezone: str | None,
 @click.option("--to", "until", metavar="TIME", help="Maintenance window end.")
 @click.option("--at", metavar="TIME", help=AT_HELP)
 @click.option("--next-update", "next_update", metavar="WHEN", help=NEXT_HELP)
+@click.option("--since", metavar="TIME", help=SINCE_HELP)
 @config_option
 @user_errors
-def new(title: str, components: tuple[str, ...], impact: str | None, status: str | None,
-        message: str | None, notice: bool, pin: bool, draft: bool, maintenance: bool,
-        start: str | None, until: str | None, at: str | None, next_update: str | None,
-        config_file: Path) -> None:
+def new(title: str | None, template: str | None, components: tuple[str, ...],
+        impact: str | None, status: str | None, message: str | None, notice: bool, pin: bool,
+        draft: bool, maintenance: bool, start: str | None, until: str | None, at: str | None,
+        next_update: str | None, since: str | None, config_file: Path) -> None:
     """Create an incident, notice or maintenance file titled TITLE and print its path.
 
     \b
     mkstatus new "Email delays" -c email=degraded_performance -m "We are investigating."
+    mkstatus new --template outage -c api=major_outage
     mkstatus new "Database upgrade" --maintenance -c api --from "2026-12-01 01:00" \\
         --to "2026-12-01 03:00" -m "The API will be read-only."
     mkstatus new "New phone number" --notice --pin -m "Call 0800 000 000."
     """
     from mkstatus.incidents import editing
-    from mkstatus.model import Kind
 
     project, config = _site(config_file)
-    kind = _kind(maintenance, notice, start, until)
-    request = editing.NewRequest(
+    now = _clock()
+    when = {key: editing.parse_when(f"--{key}", value, config) if value else None
+            for key, value in (("at", at), ("from", start), ("to", until), ("since", since))}
+    window = (when["from"], when["to"]) if when["from"] and when["to"] else None
+    fields: dict[str, Any] = dict(
+        title=title, components=components, status=status, impact=impact,
+        next_update=next_update, at=when["at"], since=when["since"], window=window,
+        draft=draft, pin=pin)
+    if template:
+        from mkstatus.incidents import templates
+
+        found = templates.load_template(project.templates_dir, template, config,
+                                        project.root)
+        _template_kind(template, found.kind, maintenance, notice, start, until)
+        request = templates.new_from_template(
+            found, config, now, message=None if message is None else "(message)", **fields)
+    else:
+        request = _plain_request(config, _kind(maintenance, notice, start, until), now,
+                                 **fields)
+    shown_dir = _shown(project.incidents_dir, project.root)
+    editing.create(project.incidents_dir, shown_dir, request, config, now, dry_run=True)
+    if message is not None or not template:
+        request = editing.replace_message(request, _message(message))
+    click.echo(_shown(editing.create(project.incidents_dir, shown_dir, request, config, now)))
+
+
+def _plain_request(config: Any, kind: Any, now: datetime, *, title: str | None,
+                   components: tuple[str, ...],
+                   status: str | None, impact: str | None, next_update: str | None,
+                   at: datetime | None, since: datetime | None,
+                   window: tuple[datetime, datetime] | None, draft: bool, pin: bool) -> Any:
+    from mkstatus.incidents import editing
+    from mkstatus.model import Kind
+
+    if not title:
+        raise editing.EditError("give a TITLE, or --template NAME (see templates/)")
+    first = at or now.replace(second=0, microsecond=0)
+    return editing.NewRequest(
         title=title, kind=kind, message="(message)", impact=impact, pin=pin, draft=draft,
         status=editing.status_code(status or _default_status(kind), kind),
         components=editing.component_changes(components, config, kind is not Kind.MAINTENANCE),
-        at=editing.parse_when("--at", at, config) if at else None,
-        window=(editing.parse_when("--from", start, config),
-                editing.parse_when("--to", until, config)) if start and until else None,
-        next_update=editing.next_update_text(next_update, config) if next_update else None)
-    shown_dir = _shown(project.incidents_dir, project.root)
-    now = _clock()
-    editing.create(project.incidents_dir, shown_dir, request, config, now, dry_run=True)
-    request = editing.replace_message(request, _message(message))
-    click.echo(_shown(editing.create(project.incidents_dir, shown_dir, request, config, now)))
+        at=at, window=window,
+        next_update=editing.next_update_text(next_update, config) if next_update else None,
+        started=since if since is not None and since < first and kind is not
+        Kind.MAINTENANCE else None)
+
+
+def _template_kind(name: str, kind: Any, maintenance: bool, notice: bool, start: str | None,
+                   until: str | None) -> None:
+    """With a template, the template says what the file is; flags must agree with it."""
+    from mkstatus.incidents.editing import EditError
+    from mkstatus.model import Kind
+
+    asked = Kind.MAINTENANCE if maintenance else Kind.NOTICE if notice else kind
+    if asked is not kind:
+        raise EditError(f"the {name} template makes {'an' if kind is not Kind.MAINTENANCE else 'a'}"
+                        f" {kind.value.replace('maintenance', 'scheduled maintenance')}: "
+                        f"leave out --{asked.value}")
+    if (start or until) and kind is not Kind.MAINTENANCE:
+        raise EditError("--from/--to set a maintenance window: use a maintenance template")
+    if kind is Kind.MAINTENANCE and not (start and until):
+        raise EditError(f"the {name} template is for scheduled maintenance: give its window "
+                        "with --from TIME --to TIME")
 
 
 def _kind(maintenance: bool, notice: bool, start: str | None, until: str | None) -> Any:
@@ -192,16 +248,29 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
     shown_dir = _shown(project.incidents_dir, project.root)
     path = editing.find(project.incidents_dir, ident, shown_dir)
     shown = _shown(path, project.root)
-    at = fields.pop("at")
+    raw_at = fields.pop("at")
+    at = editing.parse_when("--at", raw_at, config) if raw_at else None
     promise = fields.pop("next_update", None)
-    request = editing.UpdateRequest(
-        next_update=editing.next_update_text(promise, config) if promise else None,
-        message="(message)", at=editing.parse_when("--at", at, config) if at else None,
-        components=editing.component_changes(fields.pop("components"), config, True),
-        **fields)
+    template = fields.pop("template", None)
     now = _clock()
+    if template:
+        from mkstatus.incidents import templates
+
+        found = templates.load_template(project.templates_dir, template, config,
+                                        project.root)
+        request = templates.update_from_template(
+            found, templates.read_incident(path, shown, config), config, now, at=at,
+            components=fields["components"], status=fields.get("status"),
+            next_update=promise, message=None if message is None else "(message)")
+    else:
+        request = editing.UpdateRequest(
+            next_update=editing.next_update_text(promise, config) if promise else None,
+            message="(message)", at=at,
+            components=editing.component_changes(fields.pop("components"), config, True),
+            **fields)
     editing.update(path, shown, request, config, now, dry_run=True)
-    request = editing.replace_message(request, _message(message))
+    if message is not None or not template:
+        request = editing.replace_message(request, _message(message))
     click.echo(_shown(editing.update(path, shown, request, config, now,
                                      note=lambda text: click.echo(text, err=True))))
 
@@ -224,9 +293,13 @@ def update_options(func: F) -> F:
               help="New status (identified, monitoring...; in_progress, verifying... for "
                    "maintenance). Default: unchanged.")
 @click.option("--next-update", "next_update", metavar="WHEN", help=NEXT_HELP)
+@click.option("-t", "--template", metavar="NAME",
+              help="Write the update from templates/NAME.md (status, message, next update); "
+                   "the other options win over it.")
 @update_options
-def update(ident: str, status: str | None, next_update: str | None, message: str | None,
-           components: tuple[str, ...], at: str | None, config_file: Path) -> None:
+def update(ident: str, status: str | None, next_update: str | None, template: str | None,
+           message: str | None, components: tuple[str, ...], at: str | None,
+           config_file: Path) -> None:
     """Add a timestamped update to incident ID, in the file's own order.
 
     ID is the file name without .md, the part after the date, or a path.
@@ -234,9 +307,10 @@ def update(ident: str, status: str | None, next_update: str | None, message: str
     \b
     mkstatus update 2026-11-23-email-delays -s identified -c email=partial_outage \\
         --next-update "1 h" -m "A full disk on one mail server. Messages are queued."
+    mkstatus update email-delays --template monitoring
     """
     _add_update(ident, config_file, message, status=status, components=components, at=at,
-                next_update=next_update)
+                next_update=next_update, template=template)
 
 
 @click.command()

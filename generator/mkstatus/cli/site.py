@@ -77,8 +77,17 @@ def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool)
     from mkstatus.errors import MkstatusError, ValidationError
     from mkstatus.mkdocs.build import build_now, load
 
+    site = None
     try:
-        site = load(config_file, build_now(now_option))
+        now = build_now(now_option)
+        try:
+            site = load(config_file, now)
+            problems = []
+        except ValidationError as exc:
+            problems = list(exc.problems)
+        problems = sorted(problems + template_problems(config_file, now))
+        if problems:
+            raise ValidationError(problems)
     except ValidationError as exc:
         for problem in exc.problems:
             click.echo(_format(problem, fmt))
@@ -90,11 +99,28 @@ def run_check(config_file: Path, now_option: str | None, fmt: str, strict: bool)
                 click.echo(f"::error file={config_file.name}::{_escape(line)}")
         click.echo(str(exc), err=True)
         return 1
+    assert site is not None
     for warning in [*site.warnings, *overdue_warnings(site)]:
         click.echo(_format(warning, fmt))
     click.echo(f"OK: {len(site.incidents)} incident file(s), "
                f"{len(site.config.components)} component(s)", err=True)
     return 1 if strict and site.warnings else 0
+
+
+def template_problems(config_file: Path, now: Any) -> list[Any]:
+    """Every problem in templates/ (none when mkdocs.yml itself cannot be read: its own
+    problems are reported instead)."""
+    from mkstatus.errors import MkstatusError
+    from mkstatus.incidents.templates import check_templates
+    from mkstatus.mkdocs.build import mkdocs_config, project_of
+    from mkstatus.project import load_config
+
+    try:
+        project = project_of(mkdocs_config(config_file))
+        config = load_config(project)
+    except MkstatusError:
+        return []
+    return check_templates(project.templates_dir, config, project.root, now)
 
 
 def _format(problem: Any, fmt: str) -> str:

@@ -33,6 +33,8 @@ TARGETS = {
     "docs/index.md": "docs/index.md",
     "docs/about.md": "docs/about.md",
     "incidents/2026-01-05-example-incident.md": "incidents/2026-01-05-example-incident.md",
+    **{f"templates/{name}.md": f"templates/{name}.md" for name in (
+        "degraded-performance", "maintenance", "monitoring", "outage", "resolved")},
     "github/workflows/probe.yml": ".github/workflows/probe.yml",
     "github/workflows/check.yml": ".github/workflows/check.yml",
     "github/workflows/deploy.yml": ".github/workflows/deploy.yml",
