@@ -17,7 +17,8 @@ NOW = "2026-11-23T20:25:00Z"
 SOURCE = running_source()  # how this test run's mkstatus was installed (editable: a wheel)
 FILES = sorted([
     ".gitattributes", ".github/dependabot.yml", ".github/workflows/check.yml",
-    ".github/workflows/deploy.yml", ".github/workflows/probe.yml", ".gitignore",
+    ".github/workflows/deploy.yml", ".github/workflows/probe.yml",
+    ".github/workflows/watchdog.yml", ".gitignore",
     "docs/about.md", "docs/index.md", "incidents/2026-01-05-example-incident.md",
     "mkdocs.yml", "requirements.txt",
     *(f"templates/{name}.md" for name in ("degraded-performance", "maintenance", "monitoring",

@@ -155,10 +155,15 @@ def contexts(browser: Any) -> Iterator[Callable[..., Any]]:
 
 @contextlib.contextmanager
 def visit(contexts: Callable[..., Any], served: Served, page: str, viewport: str = "desktop",
-          palette: str = "light", javascript: bool = True) -> Iterator[Visit]:
+          palette: str = "light", javascript: bool = True,
+          clock: str | None = None) -> Iterator[Visit]:
     """Open one page the way a reader would, blocking and recording any request that
-    leaves the local server: a status page must load while other services are down."""
+    leaves the local server: a status page must load while other services are down.
+
+    The page's clock reads `clock`, by default the state's build time: a reader who opens
+    the page as it is published (older than `stale_after`, it says it may be out of date)."""
     tab = contexts(viewport, palette, javascript).new_page()
+    tab.clock.set_fixed_time(clock or served.state.now)
     seen = Visit(page=tab, foreign=[], errors=[])
 
     def route(r: Any) -> None:

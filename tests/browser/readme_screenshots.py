@@ -34,6 +34,7 @@ def main() -> None:
             browser: Any = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for filename, state_name, viewport, palette in SHOTS:
                 page = browser.new_page(viewport=VIEWPORTS[viewport], color_scheme=palette)
+                page.clock.set_fixed_time(STATES[state_name].now)  # read as just published
                 page.goto(served[state_name].url("home"), wait_until="load")
                 page.screenshot(path=str(OUT / filename), animations="disabled")
                 page.close()

@@ -33,6 +33,7 @@ from mkstatus.mkdocs.inline import inline, inline_source
 from mkstatus.mkdocs.palette import no_script_css
 from mkstatus.project import Project, load_project
 from mkstatus.render import urls
+from mkstatus.render.freshness import stamp_html
 from mkstatus.render.generate import generate, head_html
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig
 from mkstatus.render.reuse import BYTECODE
@@ -211,6 +212,9 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         # Our words in the theme layer, in Material's `theme.language` as on our pages.
         words = translator(str(config.theme.get("language") or "en"))
         env.globals["mkstatus_words"] = {"subscribe": words.gettext(SUBSCRIBE_TITLE)}
+        if self.site is not None:
+            env.globals["mkstatus_stamp"] = stamp_html(self.site)
+            env.globals["mkstatus_stale_script"] = self.site.config.stale_script
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

@@ -38,6 +38,7 @@ TARGETS = {
     "github/workflows/probe.yml": ".github/workflows/probe.yml",
     "github/workflows/check.yml": ".github/workflows/check.yml",
     "github/workflows/deploy.yml": ".github/workflows/deploy.yml",
+    "github/workflows/watchdog.yml": ".github/workflows/watchdog.yml",
     "github/dependabot.yml": ".github/dependabot.yml",
 }
 REQUIREMENTS = "requirements.txt"

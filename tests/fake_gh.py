@@ -1,0 +1,64 @@
+"""A stand-in for the `gh` command line in workflow tests (tests/workflow_steps.py).
+
+It knows only the calls our workflows make, answers them from a JSON state file
+($FAKE_GH_STATE: repository permissions, pull requests, issues) and records every call
+there, so a test can say exactly what the workflow asked GitHub to do. Anything else
+fails loudly, so a workflow cannot come to depend on a call the tests never saw.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def option(args: list[str], name: str, default: str | None = None) -> str | None:
+    return args[args.index(name) + 1] if name in args else default
+
+
+def body(args: list[str]) -> str:
+    path = option(args, "--body-file")
+    return Path(path).read_text() if path else option(args, "--body", "") or ""
+
+
+def main(args: list[str]) -> int:
+    state_file = Path(os.environ["FAKE_GH_STATE"])
+    state: dict[str, Any] = json.loads(state_file.read_text()) if state_file.exists() else {}
+    state.setdefault("calls", []).append(args)
+    prs: list[dict[str, Any]] = state.setdefault("prs", [])
+    comments: list[dict[str, Any]] = state.setdefault("comments", [])
+    assert os.environ.get("GH_TOKEN"), "gh needs GH_TOKEN in the step's environment"
+    out = ""
+    match args[:2]:
+        case ["api", path] if path.endswith("/permission"):
+            user = path.split("/")[-2]
+            permission = state.get("permissions", {}).get(user, "none")
+            assert option(args, "--jq") == ".permission", args
+            out = permission + "\n"
+        case ["issue" | "pr", "comment"]:
+            comments.append({"on": args[0], "number": int(args[2]), "body": body(args)})
+        case ["issue", "close"]:
+            state.setdefault("closed", []).append(int(args[2]))
+        case ["pr", "list"]:
+            head = option(args, "--head")
+            assert option(args, "--state") == "all" and option(args, "--jq") == ".[].number"
+            out = "".join(f"{pr['number']}\n" for pr in prs if pr["head"] == head)
+        case ["pr", "create"]:
+            number = 100 + len(prs)
+            prs.append({"number": number, "head": option(args, "--head"),
+                        "base": option(args, "--base"), "title": option(args, "--title"),
+                        "body": body(args)})
+            out = f"https://github.invalid/acme/status/pull/{number}\n"
+        case _:
+            print(f"fake gh: no answer for {args}", file=sys.stderr)
+            return 2
+    state_file.write_text(json.dumps(state, indent=1))
+    sys.stdout.write(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
