@@ -18,8 +18,9 @@ def test_main_html_inlines_readable_files_only() -> None:
     text = (THEME / "main.html").read_text()
     bodies = re.findall(r"<(style|script)>(.*?)</\1>", text, re.S)
     assert bodies == [("style", '{{ mkstatus_inline("material-fixes.css") }}'),
-                      ("script", '{{ mkstatus_inline("palette.js") }}')]
-    for name in ("material-fixes.css", "palette.js"):
+                      ("script", '{{ mkstatus_inline("palette.js") }}'),
+                      ("script", '{{ mkstatus_inline("stale.js") }}')]
+    for name in ("material-fixes.css", "palette.js", "stale.js"):
         readable = (FILES / name).read_text()
         assert "/*" in readable and readable.count("\n") > 10, f"{name} is not readable"
 
@@ -31,9 +32,10 @@ def test_built_pages_carry_the_minified_files(demo_site: Path) -> None:
         root = html.parse(str(page)).getroot()
         assert [s.text for s in root.iter("style")] == [inline.inline("material-fixes.css")]
         scripts = [s.text for s in root.iter("script") if s.get("src") is None]
-        assert scripts[-1] == inline.inline("palette.js")  # after Material's own settings
+        # after Material's own settings; then the staleness notice (render/freshness.py)
+        assert scripts[-2:] == [inline.inline("palette.js"), inline.inline("stale.js")]
     assert not (demo_site / "material-fixes.css").exists()  # not published as a file
-    assert not list(demo_site.rglob("palette.js"))
+    assert not list(demo_site.rglob("palette.js")) and not list(demo_site.rglob("stale.js"))
 
 
 @pytest.mark.parametrize(("source", "minified"), [
