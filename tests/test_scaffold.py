@@ -16,9 +16,10 @@ from mkstatus.scaffold.install import running_source
 NOW = "2026-11-23T20:25:00Z"
 SOURCE = running_source()  # how this test run's mkstatus was installed (editable: a wheel)
 FILES = sorted([
-    ".gitattributes", ".github/dependabot.yml", ".github/workflows/check.yml",
-    ".github/workflows/deploy.yml", ".github/workflows/probe.yml",
-    ".github/workflows/watchdog.yml", ".gitignore",
+    ".gitattributes", ".github/ISSUE_TEMPLATE/status-update.yml", ".github/dependabot.yml",
+    ".github/workflows/check.yml", ".github/workflows/deploy.yml",
+    ".github/workflows/post-status-issue.yml", ".github/workflows/post-status.yml",
+    ".github/workflows/probe.yml", ".github/workflows/watchdog.yml", ".gitignore",
     "docs/about.md", "docs/index.md", "incidents/2026-01-05-example-incident.md",
     "mkdocs.yml", "requirements.txt",
     *(f"templates/{name}.md" for name in ("degraded-performance", "maintenance", "monitoring",
@@ -162,11 +163,12 @@ def test_every_workflow_installs_with_a_pip_cache_and_sees_no_secret_but_the_pro
         site: Path) -> None:
     python = "{}.{}".format(*sys.version_info[:2])
     secret_steps = []
-    for name in ("probe.yml", "deploy.yml", "check.yml"):
+    for name in ("probe.yml", "deploy.yml", "check.yml", "post-status.yml",
+                 "post-status-issue.yml", "watchdog.yml"):
         text = (site / ".github" / "workflows" / name).read_text()
         for job_id, job in workflow(site, name)["jobs"].items():
             setup = [s for s in job["steps"] if "setup-python" in s.get("uses", "")]
-            if job_id != "deploy":
+            if job_id not in ("deploy", "watchdog"):
                 assert [s["with"] for s in setup] == [{
                     "python-version": python, "cache": "pip",
                     "cache-dependency-path": "requirements.txt"}]

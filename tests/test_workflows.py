@@ -71,7 +71,7 @@ def describe(findings: list[dict]) -> list[str]:  # type: ignore[type-arg]
 
 def test_actionlint_finds_nothing(site: Path) -> None:
     files = scaffolded(site) + OWN
-    assert len(files) == 6
+    assert len(files) == 8
     assert actionlint(files) == []
 
 

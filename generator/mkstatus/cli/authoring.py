@@ -8,11 +8,14 @@ then calls one function of `editing` or `scaffold` and prints the path it wrote.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -35,7 +38,7 @@ NEXT_HELP = ("Promise the next update: a duration from this update such as '30 m
 
 def register(main: click.Group) -> None:
     """Add the authoring commands to the `mkstatus` group."""
-    for command in (init, new, update, resolve):
+    for command in (init, new, update, resolve, form):
         main.add_command(command)
 
 
@@ -262,6 +265,9 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
             found, templates.read_incident(path, shown, config), config, now, at=at,
             components=fields["components"], status=fields.get("status"),
             next_update=promise, message=None if message is None else "(message)")
+        if fields.get("resolve"):  # the template gives the words; the status is final
+            request = dataclasses.replace(request, resolve=True, status=None,
+                                          next_update=None)
     else:
         request = editing.UpdateRequest(
             next_update=editing.next_update_text(promise, config) if promise else None,
@@ -315,12 +321,90 @@ def update(ident: str, status: str | None, next_update: str | None, template: st
 
 @click.command()
 @click.argument("ident", metavar="ID")
+@click.option("-t", "--template", metavar="NAME",
+              help="Take the message from templates/NAME.md (such as resolved).")
 @update_options
-def resolve(ident: str, message: str | None, components: tuple[str, ...], at: str | None,
-            config_file: Path) -> None:
+def resolve(ident: str, template: str | None, message: str | None,
+            components: tuple[str, ...], at: str | None, config_file: Path) -> None:
     """Add the final update to incident ID: Resolved (Completed for maintenance).
 
     \b
     mkstatus resolve email-delays -m "All queued email has been delivered."
+    mkstatus resolve email-delays --template resolved
     """
-    _add_update(ident, config_file, message, resolve=True, components=components, at=at)
+    _add_update(ident, config_file, message, resolve=True, components=components, at=at,
+                template=template)
+
+
+@click.command()
+@click.option("--issue-body", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the answers from the body of an issue made with the status form.")
+@click.option("--action", type=click.Choice(["new", "update", "resolve"]),
+              help="The answers, one option each (the workflow_dispatch form's inputs): "
+                   "what to do.")
+@click.option("--incident", help="The incident to update or resolve.")
+@click.option("--title", help="The title of a new incident.")
+@click.option("--template", help="A template in templates/.")
+@click.option("--components", help="Components, as api=major_outage, website (commas or "
+                                   "lines).")
+@click.option("--status", help="The update's status.")
+@click.option("--message", help="The update's Markdown text.")
+@click.option("--next-update", "next_update", help="When the next update will come.")
+@click.option("--problems", type=click.Path(dir_okay=False, path_type=Path),
+              help="On failure, also write what to fix to this file (for a comment).")
+@config_option
+@click.pass_context
+def form(ctx: click.Context, issue_body: Path | None, problems: Path | None,
+         config_file: Path, **answers: str | None) -> None:
+    """Run `mkstatus new`, `update` or `resolve` from the status form's answers.
+
+    The issue form and the workflow_dispatch workflow that `init` writes call this: it
+    prints the command it runs, then runs it, with the same checks as on a laptop.
+    On a mistake it says what to fix (also into --problems FILE) and exits 1.
+    """
+    import shlex
+
+    from mkstatus.errors import MkstatusError
+    from mkstatus.incidents import forms
+
+    try:
+        if issue_body is not None:
+            answers = dict(forms.read_issue_body(issue_body.read_text(encoding="utf-8")))
+        args = forms.command(forms.form(answers))
+    except (MkstatusError, OSError) as exc:
+        _refuse(str(exc), problems)
+    click.echo("$ mkstatus " + shlex.join(args), err=True)
+    command = ctx.find_root().command
+    assert isinstance(command, click.Group)
+    sub = command.get_command(ctx, args[0])
+    assert sub is not None
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(Tee(errors, sys.stderr)):
+        try:
+            sub.main([*args[1:], "-f", str(config_file)], prog_name=f"mkstatus {args[0]}",
+                     standalone_mode=False)
+        except SystemExit as exc:
+            if exc.code:
+                _refuse(errors.getvalue().strip(), problems, printed=True)
+        except click.ClickException as exc:
+            _refuse(exc.format_message(), problems)
+
+
+class Tee(io.TextIOBase):
+    """Text written to two streams: the log, and the problems kept for a comment."""
+
+    def __init__(self, *streams: Any) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+
+def _refuse(message: str, problems: Path | None, printed: bool = False) -> NoReturn:
+    if not printed:
+        click.echo(message, err=True)
+    if problems is not None:
+        problems.write_text(message + "\n", encoding="utf-8")
+    sys.exit(1)

@@ -39,6 +39,9 @@ TARGETS = {
     "github/workflows/check.yml": ".github/workflows/check.yml",
     "github/workflows/deploy.yml": ".github/workflows/deploy.yml",
     "github/workflows/watchdog.yml": ".github/workflows/watchdog.yml",
+    "github/workflows/post-status.yml": ".github/workflows/post-status.yml",
+    "github/workflows/post-status-issue.yml": ".github/workflows/post-status-issue.yml",
+    "github/ISSUE_TEMPLATE/status-update.yml": ".github/ISSUE_TEMPLATE/status-update.yml",
     "github/dependabot.yml": ".github/dependabot.yml",
 }
 REQUIREMENTS = "requirements.txt"
