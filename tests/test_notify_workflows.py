@@ -19,7 +19,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.mark.parametrize(("name", "first"), [("probe.yml", "probe"), ("deploy.yml", "build")])
+@pytest.mark.parametrize(("name", "first"), [("probe.yml", "probe"), ("deploy.yml", "build"),
+                                             ("post-status.yml", "post"),
+                                             ("post-status-issue.yml", "post")])
 def test_notify_runs_after_the_deploy_and_commits_the_ledger(site: Path, name: str,
                                                              first: str) -> None:
     flow = yaml.safe_load((site / ".github" / "workflows" / name).read_text())
