@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,12 @@ def body(args: list[str]) -> str:
     return Path(path).read_text() if path else option(args, "--body", "") or ""
 
 
+def git(*args: str) -> str:
+    """The repository the step runs in stands for GitHub's copy of it."""
+    return subprocess.run(["git", *args], check=True, capture_output=True,
+                          text=True).stdout
+
+
 def main(args: list[str]) -> int:
     state_file = Path(os.environ["FAKE_GH_STATE"])
     state: dict[str, Any] = json.loads(state_file.read_text()) if state_file.exists() else {}
@@ -32,7 +39,22 @@ def main(args: list[str]) -> int:
     comments: list[dict[str, Any]] = state.setdefault("comments", [])
     assert os.environ.get("GH_TOKEN"), "gh needs GH_TOKEN in the step's environment"
     out = ""
-    match args[:2]:
+    api = [a for a in args if a != "--paginate"]
+    match api[:2]:
+        case ["api", path] if "/commits?path=" in path:
+            assert option(api, "--jq") == ".[].sha", args
+            out = git("log", "--format=%H", "--", path.split("?path=")[1])
+        case ["api", path] if path.endswith("/pulls") and "/commits/" in path:
+            assert option(api, "--jq") == ".[0].number // empty", args
+            sha = path.split("/")[-2]
+            out = next((f"{pr['number']}\n" for pr in prs if pr["commit"] == sha), "")
+        case ["api", path] if "/commits/" in path:
+            assert option(api, "--jq") == ".commit.message", args
+            out = git("log", "-1", "--format=%B", path.split("/")[-1])
+        case ["api", path] if path.endswith("/comments") and "/issues/" in path:
+            assert option(api, "--jq") == ".[].body", args
+            number = int(path.split("/")[-2])
+            out = "".join(c["body"] for c in comments if c["number"] == number)
         case ["api", path] if path.endswith("/permission"):
             user = path.split("/")[-2]
             permission = state.get("permissions", {}).get(user, "none")
@@ -50,7 +72,7 @@ def main(args: list[str]) -> int:
             number = 100 + len(prs)
             prs.append({"number": number, "head": option(args, "--head"),
                         "base": option(args, "--base"), "title": option(args, "--title"),
-                        "body": body(args)})
+                        "body": body(args), "commit": git("rev-parse", "HEAD").strip()})
             out = f"https://github.invalid/acme/status/pull/{number}\n"
         case _:
             print(f"fake gh: no answer for {args}", file=sys.stderr)

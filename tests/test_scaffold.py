@@ -134,7 +134,8 @@ def test_probe_workflow(site: Path) -> None:
     assert flow["permissions"] == {}
     probe, deploy = flow["jobs"]["probe"], flow["jobs"]["deploy"]
     assert probe["if"] == "github.event_name == 'schedule' || " + DEFAULT_BRANCH
-    assert probe["permissions"] == {"contents": "write"} and "environment" not in probe
+    assert probe["permissions"] == {"contents": "write", "pull-requests": "write",
+                                    "issues": "write"} and "environment" not in probe
     names = steps(probe)
     order = [next(i for i, s in enumerate(names) if key in s) for key in (
         "mkstatus probe", "mkstatus compact --older-than 7", "pull -q --rebase",

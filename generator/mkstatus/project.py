@@ -101,6 +101,7 @@ def load_project(project: Project, now: datetime) -> Site:
     warnings = [*site.warnings, *_markup_warnings(project, config, incidents)]
     return replace(site, warnings=tuple(sorted(warnings)),
                    extras={**site.extras, "uptime": uptime, "reports": reports,
+                           "probe_timelines": inputs["probe_timelines"],
                            "recent_samples": recent,
                            "latency_24h": recent_latency(recent, now),
                            "cert_expiry": probe_extras["cert_expiry"]})

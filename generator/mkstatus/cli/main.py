@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mkstatus import __version__
-from mkstatus.cli import authoring, notify, probes, site
+from mkstatus.cli import authoring, notify, oncall, probes, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,3 +18,4 @@ site.register(main)
 authoring.register(main)
 probes.register(main)
 notify.register(main)
+oncall.register(main)
