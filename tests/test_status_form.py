@@ -180,7 +180,8 @@ def test_dispatch_invalid_submission_publishes_nothing_and_says_what_to_fix(
     assert names(ran) == [("Write the update", 1), ("Say what to fix", 0)]
     assert git(origin, "rev-parse", "main") == before  # nothing pushed
     assert not (work / "site").exists() and git(work, "status", "--porcelain") == ""
-    problem = "unknown component 'checkout'; known components: website, api, support"
+    problem = ("unknown component 'checkout'; the components configured in mkdocs.yml are: "
+               "website, api, support")
     assert ran[-1].stdout == f"::error::{problem}\n"
     summary = (Path(env["RUNNER_TEMP"]) / "github_step_summary").read_text()
     assert summary == ("### Nothing was published\n\nWhat to fix (then run the workflow "
