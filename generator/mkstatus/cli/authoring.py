@@ -8,14 +8,12 @@ then calls one function of `editing` or `scaffold` and prints the path it wrote.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
 import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
@@ -38,7 +36,7 @@ NEXT_HELP = ("Promise the next update: a duration from this update such as '30 m
 
 def register(main: click.Group) -> None:
     """Add the authoring commands to the `mkstatus` group."""
-    for command in (init, new, update, resolve, form):
+    for command in (init, new, update, resolve):
         main.add_command(command)
 
 
@@ -168,12 +166,12 @@ def new(title: str | None, template: str | None, components: tuple[str, ...],
         next_update=next_update, at=when["at"], since=when["since"], window=window,
         draft=draft, pin=pin)
     if template:
-        from mkstatus.incidents import templates
+        from mkstatus.incidents import fill, templates
 
         found = templates.load_template(project.templates_dir, template, config,
                                         project.root)
         _template_kind(template, found.kind, maintenance, notice, start, until)
-        request = templates.new_from_template(
+        request = fill.new_from_template(
             found, config, now, message=None if message is None else "(message)", **fields)
     else:
         request = _plain_request(config, _kind(maintenance, notice, start, until), now,
@@ -257,12 +255,12 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
     template = fields.pop("template", None)
     now = _clock()
     if template:
-        from mkstatus.incidents import templates
+        from mkstatus.incidents import fill, templates
 
         found = templates.load_template(project.templates_dir, template, config,
                                         project.root)
-        request = templates.update_from_template(
-            found, templates.read_incident(path, shown, config), config, now, at=at,
+        request = fill.update_from_template(
+            found, fill.read_incident(path, shown, config), config, now, at=at,
             components=fields["components"], status=fields.get("status"),
             next_update=promise, message=None if message is None else "(message)")
         if fields.get("resolve"):  # the template gives the words; the status is final
@@ -334,77 +332,3 @@ def resolve(ident: str, template: str | None, message: str | None,
     """
     _add_update(ident, config_file, message, resolve=True, components=components, at=at,
                 template=template)
-
-
-@click.command()
-@click.option("--issue-body", type=click.Path(dir_okay=False, path_type=Path),
-              help="Read the answers from the body of an issue made with the status form.")
-@click.option("--action", type=click.Choice(["new", "update", "resolve"]),
-              help="The answers, one option each (the workflow_dispatch form's inputs): "
-                   "what to do.")
-@click.option("--incident", help="The incident to update or resolve.")
-@click.option("--title", help="The title of a new incident.")
-@click.option("--template", help="A template in templates/.")
-@click.option("--components", help="Components, as api=major_outage, website (commas or "
-                                   "lines).")
-@click.option("--status", help="The update's status.")
-@click.option("--message", help="The update's Markdown text.")
-@click.option("--next-update", "next_update", help="When the next update will come.")
-@click.option("--problems", type=click.Path(dir_okay=False, path_type=Path),
-              help="On failure, also write what to fix to this file (for a comment).")
-@config_option
-@click.pass_context
-def form(ctx: click.Context, issue_body: Path | None, problems: Path | None,
-         config_file: Path, **answers: str | None) -> None:
-    """Run `mkstatus new`, `update` or `resolve` from the status form's answers.
-
-    The issue form and the workflow_dispatch workflow that `init` writes call this: it
-    prints the command it runs, then runs it, with the same checks as on a laptop.
-    On a mistake it says what to fix (also into --problems FILE) and exits 1.
-    """
-    import shlex
-
-    from mkstatus.errors import MkstatusError
-    from mkstatus.incidents import forms
-
-    try:
-        if issue_body is not None:
-            answers = dict(forms.read_issue_body(issue_body.read_text(encoding="utf-8")))
-        args = forms.command(forms.form(answers))
-    except (MkstatusError, OSError) as exc:
-        _refuse(str(exc), problems)
-    click.echo("$ mkstatus " + shlex.join(args), err=True)
-    command = ctx.find_root().command
-    assert isinstance(command, click.Group)
-    sub = command.get_command(ctx, args[0])
-    assert sub is not None
-    errors = io.StringIO()
-    with contextlib.redirect_stderr(Tee(errors, sys.stderr)):
-        try:
-            sub.main([*args[1:], "-f", str(config_file)], prog_name=f"mkstatus {args[0]}",
-                     standalone_mode=False)
-        except SystemExit as exc:
-            if exc.code:
-                _refuse(errors.getvalue().strip(), problems, printed=True)
-        except click.ClickException as exc:
-            _refuse(exc.format_message(), problems)
-
-
-class Tee(io.TextIOBase):
-    """Text written to two streams: the log, and the problems kept for a comment."""
-
-    def __init__(self, *streams: Any) -> None:
-        self.streams = streams
-
-    def write(self, text: str) -> int:
-        for stream in self.streams:
-            stream.write(text)
-        return len(text)
-
-
-def _refuse(message: str, problems: Path | None, printed: bool = False) -> NoReturn:
-    if not printed:
-        click.echo(message, err=True)
-    if problems is not None:
-        problems.write_text(message + "\n", encoding="utf-8")
-    sys.exit(1)

@@ -111,7 +111,7 @@ def template_problems(config_file: Path, now: Any) -> list[Any]:
     """Every problem in templates/ (none when mkdocs.yml itself cannot be read: its own
     problems are reported instead)."""
     from mkstatus.errors import MkstatusError
-    from mkstatus.incidents.templates import check_templates
+    from mkstatus.incidents.fill import check_templates
     from mkstatus.mkdocs.build import mkdocs_config, project_of
     from mkstatus.project import load_config
 

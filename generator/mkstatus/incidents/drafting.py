@@ -16,7 +16,8 @@ from pathlib import Path
 from mkstatus.compute.drafts import Draft, Resolve, drafts_needed, resolves_suggested
 from mkstatus.compute.site import Site
 from mkstatus.incidents.editing import check, new_id, render_new
-from mkstatus.incidents.templates import load_template, new_from_template
+from mkstatus.incidents.fill import new_from_template
+from mkstatus.incidents.templates import load_template
 from mkstatus.times import show, show_duration
 
 
