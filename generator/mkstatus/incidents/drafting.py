@@ -18,6 +18,7 @@ from mkstatus.compute.site import Site
 from mkstatus.incidents.editing import check, new_id, render_new
 from mkstatus.incidents.fill import new_from_template
 from mkstatus.incidents.templates import load_template
+from mkstatus.probes.upstream import UpstreamProbe
 from mkstatus.times import show, show_duration
 
 
@@ -33,8 +34,12 @@ class Action:
 
 def actions(site: Site, templates_dir: Path, root: Path, incidents_dir: str,
             now: datetime) -> list[Action]:
-    """Every draft to open and every resolution to suggest, at `now`."""
-    timelines = site.extras.get("probe_timelines", {})
+    """Every draft to open and every resolution to suggest, at `now`. Only our own
+    probes count: a vendor's status page followed with `upstream:` is theirs to report."""
+    own = {c.id for c in site.config.components
+           if c.probe is not None and not isinstance(c.probe, UpstreamProbe)}
+    timelines = {cid: timeline for cid, timeline in
+                 site.extras.get("probe_timelines", {}).items() if cid in own}
     after = site.config.recovered_after
     taken = {i.id for i in site.incidents}
     out = []
