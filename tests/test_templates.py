@@ -194,8 +194,9 @@ def test_check_github_format_and_a_component_naming_a_missing_template(site: Pat
     config = site / "mkdocs.yml"
     config.write_text(config.read_text().replace(
         "          name: API\n", "          name: API\n          template: outages\n"))
+    line = config.read_text().splitlines().index("          template: outages") + 1
     code, out, _ = run(site, "check", "--format", "github")
-    assert (code, out) == (1, "::error file=mkdocs.yml,line=42,col=21::components[1].template:"
+    assert (code, out) == (1, f"::error file=mkdocs.yml,line={line},col=21::components[1].template:"
                               " no template 'outages' in templates/ (did you mean 'outage'?);"
                               " known: degraded-performance, maintenance, monitoring, outage,"
                               " resolved\n")
