@@ -4,7 +4,7 @@ DEMO_NOW ?= 2026-11-22T21:00:00Z
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test site goldens bench messages fuzz
+.PHONY: demo test test-core site goldens bench messages fuzz
 
 demo:
 	scripts/setup demo
@@ -13,6 +13,12 @@ demo:
 test:
 	scripts/setup test
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+# The pure core (incidents, compute, samples) in seconds, while you work; `make test` runs
+# everything, as CI does.
+test-core:
+	scripts/setup test
+	.venv/bin/python -m pytest -q -m "not slow" tests/incidents tests/compute tests/samples
 
 site:
 	scripts/setup demo

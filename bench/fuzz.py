@@ -2,7 +2,7 @@
 
 Prints mutants tried, accepted, refused and crashed; asserts nothing (a crash is printed
 with its traceback and the command that replays it). The same mutator runs 400 mutants
-in `make test` (tests/test_fuzz.py).
+in `make test` (tests/incidents/test_fuzz.py).
 
     .venv/bin/python bench/fuzz.py                      # 20,000 mutants, seed 1
     .venv/bin/python bench/fuzz.py -n 100000 --seed 7   # longer, another seed

@@ -27,8 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "generator"), str(REPO)]
 
+from tests.notify.test_notify import make_site, many_updates  # noqa: E402
 from tests.notify_servers import Receiver  # noqa: E402
-from tests.test_notify import make_site, many_updates  # noqa: E402
 
 SECRET = "bench-secret"
 

@@ -59,7 +59,7 @@ def demo(demo_site: Path) -> Path:
 @pytest.fixture(scope="session")
 def trouble(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site in trouble (critical outage, cancelled and active maintenance...), built once."""
-    from .test_api import build_trouble
+    from tests.render.test_api import build_trouble
 
     return build_trouble(tmp_path_factory)
 

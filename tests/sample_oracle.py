@@ -3,7 +3,7 @@
 Every line becomes a ``Sample``; samples are sorted and deduplicated, runs are built one
 sample at a time, and a day's aggregate is computed from its samples directly. Slow (a
 year of 5-minute samples for 20 components is 2.1 million objects) but plainly right:
-``tests/test_samples_fast.py`` checks that ``summarize_samples``, compaction and the cache
+``tests/samples/test_samples_fast.py`` checks that ``summarize_samples``, compaction and the cache
 give exactly these answers.
 """
 

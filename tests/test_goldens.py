@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .goldens import SCENARIOS, outputs
+from tests.goldens import SCENARIOS, outputs
 
 NAMES = sorted(p.name for p in SCENARIOS.iterdir() if p.is_dir())
 

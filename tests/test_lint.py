@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import require
+from tests.conftest import require
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -20,7 +20,7 @@ from mkstatus.project import load_config
 from mkstatus.render import generate
 from mkstatus.times import resolve_now
 
-from .test_api import TROUBLE_NOW, _md, trouble_files, write_files
+from tests.render.test_api import TROUBLE_NOW, _md, trouble_files, write_files
 
 
 def _square_and_pid(n: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .conftest import REPO, mkstatus
+from tests.conftest import REPO, mkstatus
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
