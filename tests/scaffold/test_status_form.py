@@ -17,7 +17,7 @@ from mkstatus.cli.main import main
 from mkstatus.incidents import forms
 from mkstatus.scaffold import Settings, render
 
-from .workflow_steps import StepRun, git, job, run_job, runner_env
+from tests.workflow_steps import StepRun, git, job, run_job, runner_env
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ from mkstatus.cli.main import main
 from mkstatus.config import parse_config
 from mkstatus.scaffold import Settings, init, render
 
-from .workflow_steps import job, run_job, runner_env
+from tests.workflow_steps import job, run_job, runner_env
 
 NOW = "2026-11-22T21:00:00Z"
 

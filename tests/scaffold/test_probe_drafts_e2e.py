@@ -23,7 +23,7 @@ from mkstatus.samples.model import Outcome, Sample
 from mkstatus.samples.store import append_samples
 from mkstatus.scaffold import Settings, render
 
-from .workflow_steps import git, job, run_job, runner_env
+from tests.workflow_steps import git, job, run_job, runner_env
 
 pytestmark = pytest.mark.slow
 
