@@ -30,6 +30,7 @@ pytestmark = pytest.mark.slow
 SKIPPED = {"Install mkstatus",  # the runner's environment, not the workflow's logic
            "Draft incidents, suggest resolutions"}  # tests/test_probe_drafts_e2e.py
 PUSH_STEP = "Commit and push the samples"
+PROBED = threading.Event()  # runner a has probed
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
@@ -110,6 +111,12 @@ def run_job(steps: list[dict], workdir: Path, token: str,  # type: ignore[type-a
     for step in steps:
         if "run" not in step or step.get("name") in SKIPPED:
             continue
+        if step.get("name") == "Probe" and token.endswith("-b"):
+            # two probes of one service in the same millisecond with the same latency make
+            # identical lines, which are one sample (the store dedupes them, and so does
+            # git's union merge): runner b probes once runner a's probes are done, and
+            # both still commit and push at the same moment
+            assert PROBED.wait(timeout=300)
         if step.get("name") == PUSH_STEP:
             barrier.wait(timeout=120)  # both have probed: commit and push together
         env = {**base, **{k: substitute(str(v), values)
@@ -121,6 +128,8 @@ def run_job(steps: list[dict], workdir: Path, token: str,  # type: ignore[type-a
                               timeout=180)
         assert done.returncode == 0, (step.get("name"), done.stdout, done.stderr)
         ran.append(step.get("name") or step["run"])
+        if step.get("name") == "Probe" and token.endswith("-a"):
+            PROBED.set()
     return ran
 
 
@@ -133,6 +142,7 @@ def test_two_runners_probe_and_push_at_the_same_moment(tmp_path: Path, server: s
         git(tmp_path / name, "clone", "-q", str(bare), "repo")
         runners.append(tmp_path / name / "repo")
     barrier = threading.Barrier(2)
+    PROBED.clear()
     with ThreadPoolExecutor(2) as pool:
         jobs = [pool.submit(run_job, steps, repo, f"token-{repo.parent.name}", barrier)
                 for repo in runners]
