@@ -117,3 +117,22 @@ def test_uptime_and_latency_badges_beside_the_status_badges(demo: Path) -> None:
     assert load(demo, "badges/uptime/api.json")["message"] == "100%"
     assert load(demo, "badges/p95/api.json")["message"].endswith(" ms")
     assert not (demo / "badges" / "p95" / "broadband.json").exists()  # no probe
+
+
+def test_the_guides_worked_example_is_what_the_demo_builds(demo: Path, uptime: dict) -> None:
+    """guide/uptime.md recomputes Broadband's September 2026 by hand: the demo agrees."""
+    from tests.conftest import REPO
+
+    broadband = next(c for c in uptime["components"] if c["id"] == "broadband")
+    september = next(m for m in broadband["months"] if m["period"] == "2026-09")
+    assert september["seconds"] == {
+        "elapsed": 2588400.0, "covered": 2588400.0, "downtime_weighted": 12300.0,
+        "major_outage": 9600.0, "partial_outage": 9000.0, "degraded_performance": 33600.0,
+        "under_maintenance": 0.0}
+    assert september["uptime_percent"] == 99.524803
+    guide = (REPO / "guide" / "uptime.md").read_text()
+    for figure in ("12,300 s", "2,588,400 s", "99.524%", '"uptime_percent": 99.524803'):
+        assert figure in guide, figure
+    page = html.parse(str(demo / "components" / "broadband" / "uptime" / "index.html"))
+    row = page.xpath('//h2[@id="months"]/following::table[1]//tr[th[.="September 2026"]]')[0]
+    assert row.xpath("string(td[1])") == "99.524%"

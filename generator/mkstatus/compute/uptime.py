@@ -22,6 +22,7 @@ every figure identical after ``mkstatus compact``.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -170,6 +171,7 @@ def percent(pieces: Sequence[Piece], start: datetime, end: datetime) -> float | 
     return tally(pieces, start, end).percent
 
 
+@functools.lru_cache(maxsize=8192)  # the same days for every component and report
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
     """A local calendar day as UTC instants: 23 or 25 hours on a DST change."""
     def midnight(d: date) -> datetime:
