@@ -140,3 +140,20 @@ def test_a_tap_on_a_home_page_bar_opens_its_day(contexts: Any,
         row = tab.locator("#d2026-10-14")
         assert ATTACK in row.inner_text()
         assert row.is_visible()
+
+
+@pytest.mark.parametrize("path", ["/uptime/", "/components/api/uptime/",
+                                  "/components/website/"])
+def test_reports_and_day_details_read_without_javascript(contexts: Any,
+                                                         served: dict[str, Served],
+                                                         path: str) -> None:
+    served_state = served["outage"]
+    tab = contexts("phone", "light", False).new_page()
+    try:
+        tab.goto(served_state.origin + path, wait_until="load")
+        table = tab.locator("table.mks-report, table.mks-days").first
+        assert table.is_visible() and "%" in table.inner_text()
+        overflow = tab.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"{path} reaches {overflow}px past a phone's width"
+    finally:
+        tab.close()
