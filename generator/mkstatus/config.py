@@ -14,6 +14,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from mkstatus import envvars
 from mkstatus.errors import Problem
 from mkstatus.incidents import strictyaml as sy
 from mkstatus.incidents.folder import NotUtf8, UnreadableFile, decode_utf8, read_regular
@@ -168,7 +169,6 @@ def subscribe_settings(plugin: Mapping[str, Any], component_ids: list[str], erro
 _HTTP_RE = re.compile(r"(?i)https?://[^/?#\s]")
 _EMAIL_RE = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 _SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
-_VAR_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 def _destination(index: int, item: object, component_ids: list[str], error: Any,
@@ -203,9 +203,8 @@ def _destination(index: int, item: object, component_ids: list[str], error: Any,
         error((*where, "secret"), f"{name}.secret: only a `webhook:` destination has a "
               "secret (put an Apprise service's secrets in its URL as ${VARS})")
     for text_key, text in ((key, url), ("secret", secret)):
-        if isinstance(text, str) and "${" in _VAR_RE.sub("", text):
-            error((*where, text_key), f"{name}.{text_key}: malformed ${{VAR}} reference "
-                  "(expected ${NAME} with letters, digits, _)")
+        if isinstance(text, str) and envvars.is_malformed(text):
+            error((*where, text_key), f"{name}.{text_key}: {envvars.MALFORMED}")
     components = _names(item, "components", component_ids, name, where, error)
     events = _names(item, "events", list(NOTIFY_EVENTS), name, where, error)
     minutes = item.get("reminder_minutes", 60)

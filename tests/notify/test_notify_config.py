@@ -138,7 +138,7 @@ def test_every_channel_url_the_guide_shows_is_one_apprise_knows() -> None:
     import re
 
     import apprise
-    from mkstatus.notify.channels import expand
+    from mkstatus.envvars import expand
 
     text = GUIDE.read_text().split("## Channels", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in text.splitlines() if line.startswith("| ") and "://" in line]

@@ -18,7 +18,6 @@ only their scrubbed text is used, as the reason of a failure.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,11 +25,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
 
-from mkstatus import __version__
+from mkstatus import __version__, envvars
 from mkstatus.errors import ConfigError
 from mkstatus.probes.errors import classify, scrub
 
-VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 USER_AGENT = f"mkstatus-notify/{__version__}"
 REASON_LIMIT = 300
 # Schemes whose host part names a server, not a token: shown in labels.
@@ -38,20 +36,9 @@ _HOST_SCHEMES = {"mailto", "mailtos", "json", "jsons", "xml", "xmls", "form", "f
                  "ntfy", "ntfys", "matrix", "matrixs", "http", "https"}
 
 
-def expand(template: str, environ: Mapping[str, str], where: str) -> str:
-    """${VARS} from the environment; an unset one is an error naming it, never a value."""
-    def one(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in environ:
-            raise ConfigError(f"{where}: environment variable {name} is not set")
-        return environ[name]
-
-    return VAR_RE.sub(one, template)
-
-
 def secrets_of(templates: list[str], expanded: str, environ: Mapping[str, str]) -> set[str]:
     """Every value that must never be shown: environment values used, userinfo, query."""
-    values = {environ[n] for t in templates for n in VAR_RE.findall(t) if n in environ}
+    values = {environ[n] for n in envvars.names(templates) if n in environ}
     try:
         parts = urlsplit(expanded)
         values |= {parts.username or "", parts.password or ""}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from mkstatus import envvars
 from mkstatus.compute.site import Site
 from mkstatus.errors import ConfigError
 from mkstatus.model import Destination
@@ -88,8 +89,7 @@ def run(site: Site, root: Path, environ: Mapping[str, str], *, dry_run: bool = F
     if dry_run:
         for target, (report, _) in zip(targets, plans, strict=True):
             templates = [] if target is None else [target.url, target.secret]
-            report.missing = sorted({n for t in templates
-                                     for n in channels.VAR_RE.findall(t)} - set(environ))
+            report.missing = sorted(envvars.names(templates) - set(environ))
         return [report for report, _ in plans]
     texts = _Texts(site)
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, max(1, len(plans)))) as pool:
@@ -152,9 +152,9 @@ def _sender(target: Destination, environ: Mapping[str, str], texts: _Texts
             ) -> tuple[Callable[[Event], str | None], float]:
     """The destination's send function (secrets expanded here) and its deadline."""
     where = f"notify[{target.index}]"
-    url = channels.expand(target.url, environ, f"{where}.{'webhook' if target.webhook else 'url'}")
+    url = envvars.expand(target.url, environ, f"{where}.{'webhook' if target.webhook else 'url'}")
     if target.webhook:
-        secret = channels.expand(target.secret, environ, f"{where}.secret")
+        secret = envvars.expand(target.secret, environ, f"{where}.secret")
         hidden = channels.secrets_of([target.url, target.secret], url, environ) | {secret}
         session = channels.new_session()
 

@@ -22,10 +22,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from mkstatus import envvars
 from mkstatus.errors import ConfigError
 from mkstatus.probes.upstream import UpstreamProbe
 
-_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 
@@ -129,9 +129,8 @@ class _Checker:
 
 def _check_vars(c: _Checker, key: str, value: str) -> None:
     """A ``$`` that does not start a well-formed ``${NAME}`` is almost surely a typo."""
-    stripped = _VAR_RE.sub("", value)
-    if "${" in stripped:
-        c.error(key, "malformed ${VAR} reference (expected ${NAME} with letters, digits, _)")
+    if envvars.is_malformed(value):
+        c.error(key, envvars.MALFORMED)
 
 
 def _unknown_keys(c: _Checker, allowed: tuple[str, ...]) -> None:
@@ -258,24 +257,14 @@ def referenced_vars(probe: Probe) -> list[str]:
     """The ${VAR} names a probe needs, for early checks and secret scrubbing."""
     if not isinstance(probe, HttpProbe):
         return []
-    return sorted({m for t in _templates(probe) for m in _VAR_RE.findall(t)})
-
-
-def _substitute(text: str, environ: Mapping[str, str], key: str) -> str:
-    def one(m: re.Match[str]) -> str:
-        name = m.group(1)
-        if name not in environ:
-            raise ConfigError(f"{key}: environment variable {name} is not set")
-        return environ[name]
-
-    return _VAR_RE.sub(one, text)
+    return sorted(envvars.names(_templates(probe)))
 
 
 def expand_env(probe: Probe, environ: Mapping[str, str], where: str = "probe") -> Probe:
     """The probe with ${VARS} substituted; errors name the variable, never its value."""
     if not isinstance(probe, HttpProbe):
         return probe
-    sub: Callable[[str, str], str] = lambda text, key: _substitute(text, environ, key)  # noqa: E731
+    sub: Callable[[str, str], str] = lambda text, key: envvars.expand(text, environ, key)  # noqa: E731
     url = sub(probe.url, f"{where}.url")
     if not re.match(r"(?i)https?://[^/?#]", url):
         raise ConfigError(f"{where}.url: expected an http:// or https:// URL after expansion")
