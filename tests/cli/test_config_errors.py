@@ -55,6 +55,16 @@ CASES = {
          "300, found -1",
          "mkdocs.yml:8:18: components[0].probe.url: expected an http:// or https:// URL, "
          "found 'ftp://x'"]),
+    "link and affects_overall": (  # a public page of the service, shown on its page
+        "      components:\n        - id: web\n          link: 'javascript:alert(1)'\n"
+        "        - id: db\n          link: www.example.com\n"
+        "          affects_overall: maybe\n",
+        ["mkdocs.yml:8:17: components[0].link: expected an http:// or https:// URL, found "
+         "'javascript:alert(1)'",
+         "mkdocs.yml:10:17: components[1].link: expected an http:// or https:// URL, found "
+         "'www.example.com'",
+         "mkdocs.yml:11:28: components[1].affects_overall: expected true or false, found "
+         "'maybe'"]),
 }
 
 

@@ -121,8 +121,9 @@ def test_no_data_is_left_out_and_a_day_without_data_is_grey() -> None:
                                                        MAJOR)]
     f = run(probe)
     assert day(f, date(2026, 11, 10)).percent == pytest.approx(90.0)
+    assert day(f, date(2026, 11, 10)).coverage == pytest.approx(0.5)  # said beside the 90%
     grey = day(f, date(2026, 11, 11))
-    assert (grey.percent, grey.worst, grey.notes) == (None, None, ())
+    assert (grey.percent, grey.worst, grey.notes, grey.coverage) == (None, None, (), 0.0)
     # A declared incident is data even where probes were silent.
     f = run(probe, [dv("2026-11-10T12:00", "2026-11-10T13:00", PARTIAL, "X")])
     assert day(f, date(2026, 11, 11)).percent == pytest.approx(100 * (1 - 0.3))
@@ -141,6 +142,7 @@ def test_today_is_a_partial_day_and_windows_roll_from_now() -> None:
     f = run(ALL_UP, declared)
     assert f.days[-1].day == date(2026, 11, 13)
     assert f.days[-1].percent == pytest.approx(90.0)
+    assert f.days[-1].coverage == 1.0  # the day so far is all covered
     assert dict(f.windows)["24 hours"] == pytest.approx(100 * (1 - 1.2 / 24))
     assert dict(f.windows)["7 days"] == pytest.approx(100 * (1 - 1.2 / 168))
     assert len(f.days) == 10

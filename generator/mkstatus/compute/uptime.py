@@ -59,6 +59,9 @@ class DayUptime:
     notes: tuple[str, ...]  # incident titles, "outage detected automatically"
     down: float = 0.0  # weighted downtime, seconds
     incidents: tuple[tuple[str, str], ...] = ()  # (id, title) declared that day, for links
+    # The share of the day (so far, today) with data: a day's "70.00%" from ten minutes
+    # of samples must say so, as every other figure does (``coverage_note``).
+    coverage: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +227,9 @@ def _day(day: date, pieces: Sequence[Piece], declared: Sequence[tuple[datetime, 
     elif detected is ComponentStatus.DEGRADED_PERFORMANCE:
         notes.append(seen[1])
     figures = tally(pieces, lo, hi) if lo < hi else Tally(0.0, 0.0)
-    return DayUptime(day, figures.percent, worst, tuple(notes), figures.down)
+    share = figures.covered / (hi - lo).total_seconds() if lo < hi else 0.0
+    return DayUptime(day, figures.percent, worst, tuple(notes), figures.down,
+                     coverage=min(share, 1.0))
 
 
 def declared_intervals(views: Iterable[View], cid: str, now: datetime

@@ -69,9 +69,12 @@ def fmt_pct(value: float | None) -> str:
 
 
 def coverage_pct(share: float) -> str:
-    """The share of a period with data; "99.9%" rather than a rounded-up "100%"."""
+    """The share of a period with data; "99.9%" rather than a rounded-up "100%", and
+    "<0.1%" rather than a "0.0%" that would deny the data the figure comes from."""
     if share >= 1:
         return "100%"
+    if 0 < share < 0.001:
+        return "<0.1%"
     return f"{min(math.floor(share * 1000) / 10, 99.9):.1f}%"
 
 
@@ -190,6 +193,7 @@ class DayRow:
     latency: str  # "140 / 210 ms" (p50 / p95 of the UTC day), or ""
     incidents: list[tuple[str, str]]  # (title, link)
     notes: list[str]  # what the probes saw
+    note: str = ""  # "(data for 41.6% of the period)" when the day lacks data
 
 
 def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
@@ -202,6 +206,8 @@ def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
         titles = {title for _, title in d.incidents}
         rows.append(DayRow(
             anchor=day_anchor(d.day), day=d.day.isoformat(), uptime=fmt_pct(d.percent),
+            note=coverage_note(d.coverage if d.percent is not None else None,
+                               tr=tr).strip(),
             downtime=tr.duration(timedelta(seconds=d.down)) if d.percent is not None else "",
             latency=f"{lat.p50} / {lat.p95} ms" if lat else "",
             incidents=[(title, incident_link(iid)) for iid, title in d.incidents],
@@ -216,6 +222,8 @@ def day_notes(d: DayUptime, tr: Translator) -> list[str]:
 
 def _title(d: DayUptime, tr: Translator) -> str:
     text = f"{d.day.isoformat()}: {fmt_pct(d.percent)}"
+    if d.percent is not None:
+        text += coverage_note(d.coverage, tr=tr)
     return text + (" — " + "; ".join(day_notes(d, tr)) if d.notes else "")
 
 
