@@ -159,6 +159,37 @@ def test_calendar_writes_one_series_with_rrule_exdate_and_vtimezone() -> None:
                                                    utc("2026-11-03T13:00")]
 
 
+@pytest.mark.parametrize(("rule", "days"), [
+    ("FREQ=MONTHLY;BYDAY=1WE;COUNT=3", ["2026-03-04", "2026-04-01", "2026-05-06"]),
+    # UNTIL as a date is the whole local day: 2 September 02:00 NZST is included, though
+    # it is 1 September in UTC; 7 October is not.
+    ("FREQ=MONTHLY;BYDAY=1WE;UNTIL=20260902", ["2026-03-04", "2026-04-01", "2026-05-06",
+                                               "2026-06-03", "2026-07-01", "2026-08-05",
+                                               "2026-09-02"]),
+    # UNTIL as a UTC time: 2026-09-01T13:59:59Z is 01:59:59 NZST on 2 September, a
+    # minute before that occurrence starts.
+    ("FREQ=MONTHLY;BYDAY=1WE;UNTIL=20260901T135959Z", ["2026-03-04", "2026-04-01",
+                                                       "2026-05-06", "2026-06-03",
+                                                       "2026-07-01", "2026-08-05"]),
+])
+def test_count_and_until_end_the_series(rule: str, days: list[str]) -> None:
+    series, problems = parse(MONTHLY.replace("FREQ=MONTHLY;BYDAY=1WE", rule))
+    assert problems == [] and series is not None
+    found = expand(series, NZ, utc("2026-10-01T00:00"), timedelta(days=400))
+    assert [o.id[-10:] for o in found] == days
+    assert all(o.scheduled_until - o.scheduled_for == timedelta(hours=1)  # type: ignore[operator]
+               for o in found)
+
+
+def test_count_counts_from_the_first_window_not_the_expansion_window() -> None:
+    # On 1 July with 100 days of history the expansion starts on 23 March: of the three
+    # occurrences (4 March, 1 April, 6 May), two are left; COUNT does not start again.
+    series, _ = parse(MONTHLY.replace("BYDAY=1WE", "BYDAY=1WE;COUNT=3"))
+    assert series is not None
+    found = expand(series, NZ, utc("2026-07-01T00:00"), timedelta(days=100))
+    assert [o.id[-10:] for o in found] == ["2026-04-01", "2026-05-06"]
+
+
 def test_normalize_turns_an_until_date_into_utc() -> None:
     assert normalize("rrule:freq=weekly;until=20261231", NZ) == \
         "FREQ=WEEKLY;UNTIL=20261231T105959Z"
