@@ -302,6 +302,12 @@ def test_probe_command_records_vendor_samples(tmp_path: Path, vendors: FaultServ
     [day_file] = list((tmp_path / "samples").rglob("nz.jsonl"))
     lines = [json.loads(line) for line in day_file.read_text().splitlines()]
     assert sorted(line["o"] for line in lines) == ["degraded", "json_mismatch", "ok"]
+    # The vendors are read at probe time only: a build reads the samples, not the vendors.
+    asked = len(vendors.requests)
+    mkstatus("build", "--strict", cwd=tmp_path, check=True)
+    assert len(vendors.requests) == asked
+    page = (tmp_path / "site" / "components" / "pipes" / "index.html").read_text()
+    assert "Degraded performance" in page
 
 
 def test_demo_shows_its_upstream_in_a_group_of_its_own(demo: Path) -> None:
