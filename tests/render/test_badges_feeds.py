@@ -103,13 +103,25 @@ def test_no_recent_data_is_never_shown_as_up() -> None:
 
 
 def test_json_feed_has_the_atom_entries(demo: Path) -> None:
-    text = (demo / "history.json").read_text(encoding="utf-8")
+    check_json_feed(demo, "")
+
+
+@pytest.mark.parametrize("cid", ["email", "website", "api", "dashboard"])
+def test_each_components_json_feed_has_its_atom_entries(demo: Path, cid: str) -> None:
+    """/components/<id>/history.json beside that component's RSS and Atom (issue 19)."""
+    feed = check_json_feed(demo, f"components/{cid}/")
+    assert feed["home_page_url"] == f"https://status.example.com/components/{cid}/"
+    assert feed["feed_url"] == f"https://status.example.com/components/{cid}/history.json"
+
+
+def check_json_feed(demo: Path, folder: str) -> dict:
+    text = (demo / folder / "history.json").read_text(encoding="utf-8")
     assert text.endswith("}\n")
     feed = json.loads(text)
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["title"] and feed["feed_url"].endswith("/history.json")
     assert feed["home_page_url"].startswith("https://")
-    atom = etree.parse(str(demo / "history.atom")).getroot()
+    atom = etree.parse(str(demo / folder / "history.atom")).getroot()
     entries = atom.findall(f"{ATOM}entry")
     items = feed["items"]
     assert len(items) == len(entries) > 0
@@ -123,6 +135,7 @@ def test_json_feed_has_the_atom_entries(demo: Path) -> None:
         assert datetime.fromisoformat(item["date_published"].replace("Z", "+00:00")) == updated
         assert item["content_html"].startswith("<p><strong>")
     assert len({i["id"] for i in items}) == len(items)
+    return feed
 
 
 def parse_headers(text: str) -> list[tuple[str, dict[str, str]]]:

@@ -88,6 +88,29 @@ def moment(event: dict[str, str], name: str, zones: set[str]) -> datetime:
 @pytest.mark.parametrize("site_name", ["demo", "trouble"])
 def test_rfc5545_musts(request: pytest.FixtureRequest, site_name: str) -> None:
     data = (request.getfixturevalue(site_name) / "maintenance.ics").read_bytes()
+    assert check_musts(data)
+
+
+def test_each_components_calendar_meets_the_same_musts(demo: Path) -> None:
+    """/components/<id>/maintenance.ics: the same checks (an empty one still carries its
+    VTIMEZONE), and each event is the site calendar's event for that maintenance."""
+    site = {str(e["UID"]): e.to_ical() for e in icalendar.Calendar.from_ical(
+        (demo / "maintenance.ics").read_bytes()).walk("VEVENT")}
+    counts = {}
+    for path in sorted(demo.glob("components/*/maintenance.ics")):
+        data = path.read_bytes()
+        found = check_musts(data)
+        if not found:  # an empty calendar still carries the zone (a TZID is checked above)
+            assert timezones(content_lines(data)) == {"Pacific/Auckland"}, path
+        counts[path.parent.name] = len(found)
+        for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+            assert event.to_ical() == site[str(event["UID"])], path
+    assert len(counts) == 7 and counts["api"] == 0
+    assert counts["email"] == 1  # the monthly patching, one event with its RRULE
+
+
+def check_musts(data: bytes) -> list[dict[str, str]]:
+    """RFC 5545's MUSTs for one calendar; its events (there may be none)."""
     lines = content_lines(data)
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
     head = lines[: lines.index("BEGIN:VEVENT")] if "BEGIN:VEVENT" in lines else lines
@@ -95,7 +118,6 @@ def test_rfc5545_musts(request: pytest.FixtureRequest, site_name: str) -> None:
     assert any(line.startswith("PRODID:") and len(line) > 7 for line in head)
     found = events(lines)
     zones = timezones(lines)
-    assert found
     for event in found:
         for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE"):
             assert event.get(required), (required, event)
@@ -111,6 +133,7 @@ def test_rfc5545_musts(request: pytest.FixtureRequest, site_name: str) -> None:
     parsed = calendar.walk("VEVENT")
     assert [str(e["UID"]) for e in parsed] == uids
     assert all(e.decoded("DTEND") > e.decoded("DTSTART") for e in parsed)
+    return found
 
 
 def test_demo_matches_the_json_api(demo: Path) -> None:
