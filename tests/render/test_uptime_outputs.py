@@ -136,3 +136,40 @@ def test_the_guides_worked_example_is_what_the_demo_builds(demo: Path, uptime: d
     page = html.parse(str(demo / "components" / "broadband" / "uptime" / "index.html"))
     row = page.xpath('//h2[@id="months"]/following::table[1]//tr[th[.="September 2026"]]')[0]
     assert row.xpath("string(td[1])") == "99.524%"
+
+
+def test_badge_figures_by_hand() -> None:
+    """The p95 badge is the nearest-rank 95th percentile of the successful samples of the
+    24 hours before the build: of 20 latencies 100, 200, ... 2000 ms, rank ceil(0.95 x 20)
+    = 19, so 1900 ms (p50: rank 10, 1000 ms). A failed sample has no latency, and a sample
+    older than 24 hours is out. The uptime badge says its coverage, coloured by the SLO."""
+    from datetime import UTC, datetime, timedelta
+
+    from mkstatus.compute.latency import recent_latency
+    from mkstatus.compute.uptime import ComponentUptime
+    from mkstatus.render.badges import NO_DATA
+    from mkstatus.render.report_badges import FAIR, GOOD, POOR, latency_badge, uptime_badge
+    from mkstatus.samples.model import Outcome, Sample
+
+    now = datetime(2026, 11, 22, 21, 0, tzinfo=UTC)
+    ms = [100 * k for k in range(1, 21)]
+    samples = [Sample(now - timedelta(minutes=30 * i + 1), "api", "nz", Outcome.OK, 200, v)
+               for i, v in enumerate(reversed(ms))]
+    samples += [Sample(now - timedelta(minutes=7), "api", "nz", Outcome.TIMEOUT),
+                Sample(now - timedelta(hours=24, seconds=1), "api", "nz", Outcome.OK, 200,
+                       9999),
+                Sample(now, "api", "nz", Outcome.OK, 200, 9999)]  # [now - 24 h, now)
+    latency = recent_latency(samples, now)["api"]
+    assert (latency.count, latency.failed, latency.p50, latency.p95) == (20, 1, 1000, 1900)
+    assert latency_badge(latency, 1500) == ("1900 ms", FAIR)  # above degraded_ms
+    assert latency_badge(latency, 1900) == ("1900 ms", GOOD)
+    assert latency_badge(None, 1000) == NO_DATA
+
+    def figures(value: float, share: float) -> ComponentUptime:
+        return ComponentUptime((), (("24 hours", 100.0), ("30 days", value)),
+                               coverage=(1.0, share))
+
+    assert uptime_badge(figures(99.95, 0.4), 99.9) == ("99.95%, 40.0% data", GOOD)
+    assert uptime_badge(figures(99.95, 1.0), 99.99) == ("99.95%", FAIR)  # within a point
+    assert uptime_badge(figures(98.5, 1.0), 99.9) == ("98.50%", POOR)
+    assert uptime_badge(figures(99.999, 1.0), 99.9) == ("99.99%", GOOD)  # never rounded up
