@@ -3,12 +3,14 @@ with exact messages."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from mkstatus.cli.main import main
+from mkstatus.incidents.templates import BUILT_IN, read_template
 from mkstatus.scaffold import Settings, init
 
 NOW = "2026-11-22T20:05:00Z"  # 2026-11-23 09:05 NZDT
@@ -207,3 +209,65 @@ def test_a_template_that_makes_an_invalid_incident(site: Path) -> None:
     code, out, _ = run(site, "check")
     assert (code, out) == (1, "templates/fence.md:4:1: the message opens a code fence '```' "
                               "it never closes\n")
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "generator" / "mkstatus" / "scaffold" / \
+    "files" / "templates"
+# Words that point at someone, or that shout or shrug: none belongs in a shipped template.
+BLAME = re.compile(r"\b(fault|blame\w*|mistake|human error|user error|negligen\w*|careless\w*|"
+                   r"vendor|provider|third[- ]part\w*|supplier|your (?:request|configuration|"
+                   r"setup|network)s?|unfortunately|any inconvenience|urgent\w*|asap|"
+                   r"immediately)\b", re.IGNORECASE)
+
+
+def test_shipped_templates_are_calm_specific_blame_free_and_promise_the_next_update(
+        site: Path) -> None:
+    """What the issue asks of the words `init` writes: what is affected, what we are
+    doing, when we will say more; nobody blamed, nothing shouted. The demo's templates/
+    are these same files."""
+    from .test_editing import config
+
+    demo = Path(__file__).resolve().parents[2] / "templates"
+    assert {p.name: p.read_bytes() for p in demo.glob("*.md")} == {
+        p.name: p.read_bytes() for p in SHIPPED.glob("*.md")}
+    read = {p.stem: read_template(p.name, p.stem, p.read_bytes(), config(site))
+            for p in sorted(SHIPPED.glob("*.md"))}
+    assert sorted(read) == sorted(BUILT_IN)
+    for name, template in read.items():
+        words = " ".join(filter(None, (template.title, template.message)))
+        assert BLAME.findall(words) == [], name
+        assert "!" not in words and not re.search(r"\b[A-Z]{3,}\b", words), name
+        assert "{component}" in template.message, name  # what is affected, by name
+        assert re.search(r"\b[Ww]e (are|will)\b", template.message), name  # what we do
+        if name == "resolved":
+            assert template.next_update is None, name  # a resolution promises nothing
+            continue
+        # a promise in the front matter, and the words that say it to the reader
+        assert template.next_update, name
+        assert "{next_update}" in template.message.split("\n\n")[-1], name
+    for name in ("outage", "degraded-performance"):  # an incident says since when
+        assert "{since}" in read[name].message, name
+
+
+def test_the_demo_incident_opens_with_what_the_template_writes(tmp_path: Path) -> None:
+    """The demo's ongoing incident was made from a template, and promises its next update:
+    its first update is what `mkstatus new --template degraded-performance` writes at its
+    time (the title was then written by hand), and its latest promises one."""
+    from tests.conftest import copy_demo
+
+    root = Path(__file__).resolve().parents[2]
+    demo = copy_demo(tmp_path / "demo")
+    shutil.copytree(root / "templates", demo / "templates")
+    ongoing = demo / "incidents" / "2026-11-22-email-delivery-delays.md"
+    written = ongoing.read_text()
+    ongoing.unlink()
+    code, out, err = run(demo, "new", "--template", "degraded-performance", "-c",
+                         "email=partial_outage", now="2026-11-22T19:40:00Z")
+    assert code == 0, err
+    made = (demo / out.strip()).read_text()
+    first = made.split("\n\n", 1)[1]  # the update, below the front matter
+    assert first.startswith("## 2026-11-23 08:40 +13:00 — Investigating\nNext update: 30 min\n")
+    assert written.endswith(first)
+    latest = written.split("\n\n## ")[1]
+    assert latest.startswith("2026-11-23 09:25 +13:00 — Identified\n")
+    assert "\nNext update: 2026-11-23 10:30 +13:00\n" in latest
