@@ -155,6 +155,14 @@ def test_overdue_at_a_chosen_now(site: Path) -> None:
     assert "(identified; an update was due at 2026-11-23 10:30 NZDT)" in text
     code, text, _ = run(site, "status", "--json", now=AFTER)
     assert json.loads(text)["overdue_updates"] == {"2026-11-23-email": "2026-11-22T21:30:00Z"}
+    # the same through the --now option, over an environment clock still on time
+    assert run(site, "check", "--now", AFTER, now=BEFORE) == run(site, "check", now=AFTER)
+    assert run(site, "check", "--now", AFTER, now=BEFORE)[:2] == (0, f"warning: {warning}\n")
+    code, text, err = run(site, "status", "--now", AFTER, now=BEFORE)
+    assert (code, err) == (0, f"warning: {warning}\n")
+    assert "(identified; an update was due at 2026-11-23 10:30 NZDT)" in text
+    assert run(site, "check", "--now", BEFORE, now=AFTER)[1:] == (
+        "", "OK: 1 incident file(s), 3 component(s)\n")
 
 
 def test_check_github_format_annotates_the_late_update(site: Path) -> None:
