@@ -73,6 +73,19 @@ def probe_run(tmp_path: Path, origin: Path, index: int, state: Path) -> list[tup
     return [(r.name, r.code) for r in ran]
 
 
+def page_built(tmp_path: Path, index: int, ref: str = "main") -> str:
+    """The home page the job's own Build step makes from that run's checkout of `ref`
+    (the drafting step leaves it on main), at that run's clock."""
+    home = tmp_path / f"run-{index:02d}"
+    git(home / "repo", "checkout", "-q", ref)
+    now = (T0 + index * STEP + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    build = [s for s in PROBE_JOB["steps"] if s.get("name") == "Build"]
+    (ran,) = run_job(build, home / "repo", runner_env(home / "repo", home,
+                                                      {"MKSTATUS_NOW": now}), {})
+    assert ran.code == 0, ran.stderr
+    return (home / "repo" / "site" / "index.html").read_text()
+
+
 def publish(tmp_path: Path, origin: Path) -> str:
     """What a person does with the pull request: remove `draft: true` and merge."""
     person = tmp_path / "person"
@@ -104,6 +117,12 @@ def test_probes_draft_one_incident_per_episode_and_suggest_resolving_it(
         comments = gh.get("comments", [])
         # up since 14:45: for recovered_after (15 min) at the run of 15:00, once
         assert len(comments) == (1 if index >= 12 else 0), index
+        if index in (5, 6):  # nothing is published without a person: a draft stays a draft
+            home = page_built(tmp_path, index)
+            assert ("API unavailable" in home) == (index == 6), index
+            assert "Detected automatically" in home  # the probes' own verdict, as always
+        if index == 5:  # the draft's own branch, built: `draft: true` keeps it off the page
+            assert "API unavailable" not in page_built(tmp_path, index, BRANCH)
 
     (pr,) = gh["prs"]
     assert (pr["number"], pr["base"], pr["title"]) == (100, "main",
