@@ -1,12 +1,14 @@
 """Run a workflow job's own shell steps, read from its YAML, as a GitHub runner would.
 
-A stand-in for the runner, small on purpose: `run:` steps in order under `bash -eo
-pipefail`, each with its `env:`; `${{ expr }}` replaced by the test's values (an
-expression the test gave no value for fails the test); `if:` limited to `success()`,
-`failure()` and `always()`; GITHUB_OUTPUT, GITHUB_ENV and GITHUB_STEP_SUMMARY files as on
-a runner (outputs become `steps.<id>.outputs.<name>` values for later steps). Steps that
-`uses:` an action are skipped: the test does what they do (a clone for checkout) or
-checks their inputs. A fake `gh` (tests/fake_gh.py) stands in for GitHub's API.
+A stand-in for the runner, small on purpose: `run:` steps in order under the shell GitHub
+uses (`bash -e` when no `shell:` is given, in the step or in `defaults:`; `bash
+--noprofile --norc -eo pipefail` for `shell: bash`), each with its `env:`; `${{ expr }}`
+replaced by the test's values (an expression the test gave no value for fails the test);
+`if:` limited to `success()`, `failure()` and `always()`; GITHUB_OUTPUT, GITHUB_ENV and
+GITHUB_STEP_SUMMARY files as on a runner (outputs become `steps.<id>.outputs.<name>`
+values for later steps). Steps that `uses:` an action are skipped: the test does what
+they do (a clone for checkout) or checks their inputs. A fake `gh` (tests/fake_gh.py)
+stands in for GitHub's API.
 """
 
 from __future__ import annotations
@@ -35,9 +37,25 @@ class StepRun:
     stderr: str
 
 
+# What GitHub's Linux runners run for a `run:` step, by its shell (docs.github.com,
+# workflow syntax, jobs.<job_id>.steps[*].shell): with none given, plain `bash -e`, so a
+# failure inside a pipeline does not stop the step; `shell: bash` adds pipefail.
+SHELLS: dict[str | None, list[str]] = {
+    None: ["bash", "-e"],
+    "bash": ["bash", "--noprofile", "--norc", "-eo", "pipefail"],
+    "sh": ["sh", "-e"],
+}
+
+
 def job(text: str, name: str) -> dict[str, Any]:
+    """The job, each of its steps carrying the shell it runs under: its own `shell:`,
+    else the job's `defaults.run.shell`, else the workflow's (None: none given)."""
     flow = yaml.safe_load(text)
-    return flow["jobs"][name]  # type: ignore[no-any-return]
+    found: dict[str, Any] = flow["jobs"][name]
+    default = ((found.get("defaults") or {}).get("run") or {}).get("shell") or (
+        (flow.get("defaults") or {}).get("run") or {}).get("shell")
+    return {**found, "steps": [{**step, "shell": step.get("shell", default)}
+                               for step in found.get("steps", [])]}
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
@@ -91,9 +109,10 @@ def run_job(steps: list[dict[str, Any]], workdir: Path, env: dict[str, str],
                     **{k: substitute(str(v), values) for k, v in (step.get("env") or {}).items()}}
         script = temp / f"step-{index}.sh"
         script.write_text(substitute(step["run"], values))
-        result = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail",
-                                 str(script)], cwd=workdir, env=step_env, capture_output=True,
-                                text=True, timeout=300)
+        shell = step.get("shell")
+        assert shell in SHELLS, f"the stand-in runner has no shell {shell!r}"
+        result = subprocess.run([*SHELLS[shell], str(script)], cwd=workdir, env=step_env,
+                                capture_output=True, text=True, timeout=300)
         done.append(StepRun(step.get("name") or step["run"], result.returncode,
                             result.stdout, result.stderr))
         failed = failed or result.returncode != 0
