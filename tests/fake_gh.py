@@ -3,7 +3,9 @@
 It knows only the calls our workflows make, answers them from a JSON state file
 ($FAKE_GH_STATE: repository permissions, pull requests, issues) and records every call
 there, so a test can say exactly what the workflow asked GitHub to do. Anything else
-fails loudly, so a workflow cannot come to depend on a call the tests never saw.
+fails loudly, so a workflow cannot come to depend on a call the tests never saw. A call
+whose words contain one of the state's `fail` strings fails as GitHub's API does when it
+is down (exit 1, "HTTP 502"), so a test can say what the workflow does then.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def main(args: list[str]) -> int:
     prs: list[dict[str, Any]] = state.setdefault("prs", [])
     comments: list[dict[str, Any]] = state.setdefault("comments", [])
     assert os.environ.get("GH_TOKEN"), "gh needs GH_TOKEN in the step's environment"
+    if any(failing in " ".join(args) for failing in state.get("fail", [])):
+        state_file.write_text(json.dumps(state, indent=1))
+        print("HTTP 502: Bad Gateway (https://api.github.com/graphql)", file=sys.stderr)
+        return 1
     out = ""
     api = [a for a in args if a != "--paginate"]
     match api[:2]:

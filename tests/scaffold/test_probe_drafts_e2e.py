@@ -52,8 +52,10 @@ def origin(tmp_path: Path) -> Path:
     return bare
 
 
-def probe_run(tmp_path: Path, origin: Path, index: int, state: Path) -> list[tuple[str, int]]:
-    """One scheduled run: a fresh clone, this run's samples, the job's own steps."""
+def probe_run(tmp_path: Path, origin: Path, index: int, state: Path,
+              fail: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+    """One scheduled run: a fresh clone, this run's samples, the job's own steps; the
+    calls to GitHub naming one of `fail` fail, as when its API is down."""
     home = tmp_path / f"run-{index:02d}"
     home.mkdir()
     git(home, "clone", "-q", str(origin), "repo")
@@ -66,10 +68,11 @@ def probe_run(tmp_path: Path, origin: Path, index: int, state: Path) -> list[tup
                200 if up else None, 90 if up else None, error=None if up else "timed out")])
     now = (when + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     env = runner_env(repo, home, {"MKSTATUS_NOW": now, "FAKE_GH_STATE": str(state)})
+    state.write_text(json.dumps({**json.loads(state.read_text()), "fail": list(fail)}))
     ran = run_job(PROBE_JOB["steps"], repo, env, {"github.token": "not-a-real-token"},
                   SKIPPED)
     for step in ran:
-        assert step.code == 0, (step.name, step.stdout, step.stderr)
+        assert step.code == 0 or fail, (step.name, step.stdout, step.stderr)
     return [(r.name, r.code) for r in ran]
 
 
@@ -109,7 +112,11 @@ def test_probes_draft_one_incident_per_episode_and_suggest_resolving_it(
     for index in range(len(API)):
         if index == 6:  # 14:30: someone reads the pull request and publishes it
             published = publish(tmp_path, origin)
-        assert probe_run(tmp_path, origin, index, state) == [(name, 0) for name in RAN]
+        if index == 13:  # GitHub fails to list the comments: no second comment
+            assert probe_run(tmp_path, origin, index, state, ("/comments",)) == [
+                (RAN[0], 0), (RAN[1], 1)]
+        else:
+            assert probe_run(tmp_path, origin, index, state) == [(name, 0) for name in RAN]
         gh: dict[str, Any] = json.loads(state.read_text())
         opened = [pr["head"] for pr in gh.get("prs", [])]
         # the API is down at quorum from the second failed sample, 14:15, on
@@ -157,3 +164,32 @@ We will post the next update by 14:45 UTC, sooner if anything changes.
     # one pull request and one comment: later runs found both by branch name and marker
     creates = [c for c in gh["calls"] if c[:2] == ["pr", "create"]]
     assert len(creates) == 1
+
+
+def test_a_failed_call_to_github_opens_no_second_pull_request(tmp_path: Path,
+                                                              origin: Path) -> None:
+    """The drafting step reads each answer from GitHub before acting on it: a failed call
+    stops the step (the deploy goes on: continue-on-error) and the next run tries again,
+    never reading the failure as "no pull request yet"."""
+    state = tmp_path / "gh-state.json"
+    state.write_text("{}")
+    failed = [(RAN[0], 0), (RAN[1], 1)]
+
+    def prs() -> list[str]:
+        return [pr["head"] for pr in json.loads(state.read_text()).get("prs", [])]
+
+    for index in range(3):
+        probe_run(tmp_path, origin, index, state)
+    # 14:15, the first run that drafts: the branch is pushed, opening its pull request fails
+    assert probe_run(tmp_path, origin, 3, state, ("pr create",)) == failed
+    assert prs() == [] and git(origin, "branch", "--list", BRANCH).strip() == BRANCH
+    # the next run opens it, over the branch the failed run left
+    assert probe_run(tmp_path, origin, 4, state) == [(name, 0) for name in RAN]
+    assert prs() == [BRANCH]
+    # a person closes it unmerged, and GitHub deletes its branch; then listing the pull
+    # requests fails: that is no reason to open the episode's second one
+    git(origin, "branch", "-D", BRANCH)
+    assert probe_run(tmp_path, origin, 5, state, ("pr list",)) == failed
+    assert prs() == [BRANCH] and git(origin, "branch", "--list", BRANCH) == ""
+    assert probe_run(tmp_path, origin, 6, state) == [(name, 0) for name in RAN]
+    assert prs() == [BRANCH] and git(origin, "branch", "--list", BRANCH) == ""
