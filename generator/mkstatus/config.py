@@ -17,7 +17,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from mkstatus import envvars
 from mkstatus.errors import Problem
 from mkstatus.incidents import strictyaml as sy
-from mkstatus.incidents.folder import NotUtf8, UnreadableFile, decode_utf8, read_regular
+from mkstatus.incidents.folder import (
+    LANGUAGE_RE,
+    NotUtf8,
+    UnreadableFile,
+    decode_utf8,
+    read_regular,
+)
 from mkstatus.incidents.parse import COMPONENT_ID_RE
 from mkstatus.model import (
     NOTIFY_EVENTS,
@@ -36,8 +42,8 @@ from mkstatus.times import DURATION_HINT, TimeError, load_zone, parse_duration
 SUBSCRIBE_KEYS = ("notify", "websub_hub", "subscribe_email", "subscribe_url")
 FRESHNESS_KEYS = ("stale_after", "stale_script", "recovered_after")
 PLUGIN_KEYS = ("timezone", "contact", "components", "feed_limit", "history_days",
-               "incidents_dir", "samples_dir", "allow_raw_html", *SUBSCRIBE_KEYS,
-               *FRESHNESS_KEYS)
+               "incidents_dir", "samples_dir", "allow_raw_html", "languages",
+               *SUBSCRIBE_KEYS, *FRESHNESS_KEYS)
 NOTIFY_KEYS = ("url", "webhook", "secret", "components", "events", "reminder_minutes",
                "timeout_s")
 RESERVED_IDS = ("status",)
@@ -121,6 +127,7 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
               f"{allow_raw_html!r}")
     subscribe = subscribe_settings(plugin, [c.id for c in components], error, locate)
     freshness = freshness_settings(plugin, components, error)
+    languages = language_settings(plugin.get("languages"), language or "en", error)
     if problems:
         return None, problems
     url = str(site_url)
@@ -129,7 +136,7 @@ def parse_config(plugin: Mapping[str, Any], *, site_name: str, site_url: str | N
         contact=str(contact), components=tuple(components), config_path=config_path,
         feed_limit=numbers["feed_limit"], history_days=numbers["history_days"],
         use_directory_urls=use_directory_urls, allow_raw_html=allow_raw_html is True,
-        language=language or "en",
+        language=language or "en", languages=languages,
         **subscribe, **freshness,
     ), problems
 
@@ -270,6 +277,30 @@ def freshness_settings(plugin: Mapping[str, Any], components: list[Component],
         error(("stale_script",), f"stale_script: expected true or false, found {script!r}")
     out["stale_script"] = script is not False
     return out
+
+
+def language_settings(value: Any, main: str, error: Any) -> tuple[str, ...]:
+    """`languages: [en, fr]`: the site's languages, the main one (Material's
+    `theme.language`) first; each further one gets a `/<lang>/` tree."""
+    if value is None:
+        return (main,)
+    if not isinstance(value, list) or not value:
+        error(("languages",), f"languages: expected a list of language codes, the main "
+              f"one first, such as [{main}, fr]; found {value!r}")
+        return (main,)
+    out: list[str] = []
+    for index, code in enumerate(value):
+        if not isinstance(code, str) or not LANGUAGE_RE.fullmatch(code):
+            error(("languages", index), f"languages: {code!r} is not a language code such "
+                  "as fr or pt-BR")
+        elif code in out:
+            error(("languages", index), f"languages: {code} is listed twice")
+        else:
+            out.append(code)
+    if out and out[0] != main:
+        error(("languages", 0), f"languages: the first language is the main one, the "
+              f"theme's language ({main}, from theme.language); found {out[0]}")
+    return tuple(out) if out and out[0] == main else (main,)
 
 
 def _positive(plugin: Mapping[str, Any], key: str, default: int, error: Any) -> int:

@@ -200,6 +200,7 @@ class SiteConfig:
     config_path: str = "mkdocs.yml"
     use_directory_urls: bool = True  # MkDocs' setting: pages at a/ or at a.html
     language: str = "en"  # Material's theme.language: the words and dates of pages, feeds
+    languages: tuple[str, ...] = ()  # `languages:`, the main one (`language`) first
     allow_raw_html: bool = False  # incident Markdown keeps raw HTML (not sanitized)
     notify: tuple[Destination, ...] = ()
     websub_hub: str | None = None
@@ -208,6 +209,11 @@ class SiteConfig:
     stale_after: timedelta = timedelta(hours=24)  # the page admits it may be out of date
     stale_script: bool = True  # the inline script that says so on the page
     recovered_after: timedelta = timedelta(minutes=15)  # up this long: suggest `resolve`
+
+    @property
+    def further_languages(self) -> tuple[str, ...]:
+        """The languages with a `/<lang>/` tree of their own (all but the main one)."""
+        return tuple(code for code in self.languages if code != self.language)
 
     def component(self, cid: str) -> Component:
         return next(c for c in self.components if c.id == cid)
@@ -241,6 +247,7 @@ class Update:
     line: int
     occurrence: date | None = None  # of a recurring maintenance: the one it speaks for
     next_update: datetime | None = None  # promised by a `Next update:` line
+    fallback: str = ""  # in a language tree: the language of a message not yet translated
 
     @property
     def label(self) -> str:
@@ -272,6 +279,8 @@ class Incident:
     newest_first: bool = True
     recurrence: str | None = None  # an RFC 5545 RRULE (normalized): a recurring maintenance
     series: Incident | None = None  # on one occurrence of it: the file's incident
+    fallback: str = ""  # in a language tree: the language of `untranslated` pieces
+    untranslated: tuple[str, ...] = ()  # "title", "summary", "postmortem" shown untranslated
     component_ids: tuple[str, ...] = field(init=False, default=())  # every component named
 
     def __post_init__(self) -> None:

@@ -25,6 +25,7 @@ from mkstatus.files import shown
 from mkstatus.incidents.folder import NotUtf8, UnreadableFile, decode_utf8, read_regular
 from mkstatus.incidents.parse import load_incidents
 from mkstatus.incidents.recurrence import expand_all
+from mkstatus.incidents.translations import load_translations, localize
 from mkstatus.model import Incident, SiteConfig
 from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
 from mkstatus.render.pages import MarkdownConfig
@@ -84,6 +85,8 @@ def load_project(project: Project, now: datetime) -> Site:
     """Validate everything (all problems at once) and compute the site at `now`."""
     config = load_config(project)
     incidents, problems = load_incidents(project.incidents_dir, config, project.root)
+    translations = load_translations(project.incidents_dir, config, project.root, incidents)
+    problems += translations.problems
     try:
         introduction = strip_front_matter(read_introduction(project))
     except ValidationError as exc:
@@ -98,13 +101,33 @@ def load_project(project: Project, now: datetime) -> Site:
     reports = site_reports(config, site.views, now, probe_timelines=inputs["probe_timelines"],
                            counted={c.id: c.affects_overall for c in config.components})
     recent = probe_extras["recent_samples"]
-    warnings = [*site.warnings, *_markup_warnings(project, config, incidents)]
+    translated = [t for words in translations.by_language.values() for t in words.values()]
+    warnings = [*site.warnings, *_markup_warnings(project, config, [*incidents, *translated]),
+                *translations.waiting]
     return replace(site, warnings=tuple(sorted(warnings)),
                    extras={**site.extras, "uptime": uptime, "reports": reports,
+                           "sources": tuple(incidents),
+                           "translations": translations.by_language,
                            "probe_timelines": inputs["probe_timelines"],
                            "recent_samples": recent,
                            "latency_24h": recent_latency(recent, now),
                            "cert_expiry": probe_extras["cert_expiry"]})
+
+
+def language_site(site: Site, language: str) -> Site:
+    """The site as its ``language`` tree (``/<language>/``) shows it: the same story at
+    the same `now`, told with the translations' words where there are some (the main
+    language's, marked as such, elsewhere), in that language's interface. Figures that
+    do not depend on words (uptime, reports, samples) are the main site's; the main
+    site itself is ``extras["main"]``, for the files every tree shares (the JSON API)."""
+    main = site.config
+    config = replace(main, language=language, site_url=f"{main.site_url}{language}/")
+    words = site.extras.get("translations", {}).get(language, {})
+    localized = [localize(incident, words.get(incident.id), main.language)
+                 for incident in site.extras.get("sources", ())]
+    tree = compute(config, expand_all(localized, config, site.now), site.now,
+                   introduction=site.introduction, probes=site.probes)
+    return replace(tree, warnings=(), extras={**site.extras, "main": site})
 
 
 def _markup_warnings(project: Project, config: SiteConfig, incidents: list[Incident]

@@ -46,7 +46,9 @@ class State:
     def paths(self) -> dict[str, str]:
         return {"home": "/", "incident": f"/incidents/{self.incident}/",
                 "history": "/history/", "component": f"/components/{self.component}/",
-                "subscribe": "/subscribe/"}
+                "subscribe": "/subscribe/",
+                # The demo's French tree (`languages: [en, fr]`), its chrome in French too.
+                "fr-home": "/fr/", "fr-incident": f"/fr/incidents/{self.incident}/"}
 
 
 STATES = {s.name: s for s in (
@@ -58,6 +60,7 @@ STATES = {s.name: s for s in (
           "2026-11-08-database-upgrade", "dashboard", "Under maintenance"),
 )}
 PAGES = ("home", "incident", "history", "component", "subscribe")
+FR_PAGES = ("fr-home", "fr-incident")  # checked by axe-core (test_accessibility) too
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

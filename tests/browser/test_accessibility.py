@@ -8,9 +8,18 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AXE, PAGES, PALETTES, STATES, Served, require, visit
+from tests.browser.conftest import (
+    AXE,
+    FR_PAGES,
+    PAGES,
+    PALETTES,
+    STATES,
+    Served,
+    require,
+    visit,
+)
 
-CASES = list(itertools.product(STATES, PAGES, PALETTES))
+CASES = list(itertools.product(STATES, PAGES + FR_PAGES, PALETTES))
 BLOCKING = ("serious", "critical")
 
 # Every element that shows a status by colour, and the text that must come with it.

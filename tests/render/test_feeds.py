@@ -27,7 +27,7 @@ def published_update_headings() -> list[str]:
     found = []
     for path in sorted((REPO / "incidents").glob("*.md")):
         text = path.read_text()
-        if "\ndraft: true\n" in text:
+        if "\ndraft: true\n" in text or "." in path.stem:  # a translation (<id>.fr.md)
             continue
         for stamp, occurrence in re.findall(
                 r"^## (\d{4}-\d{2}-\d{2} \d{2}:\d{2} [+-]\d{2}:\d{2}).*\n(Occurrence: .*)?", text,

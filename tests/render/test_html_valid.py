@@ -1,4 +1,5 @@
-"""Every HTML page of the built demo passes the Nu HTML Checker (vnu.jar, Java 17).
+"""Every HTML page of the built demo (its /fr/ tree too) passes the Nu HTML Checker
+(vnu.jar, Java 17).
 
 The committed filter (tests/vnu-filter.txt) holds only Material's known `autocomplete`
 error. A planted error is checked in the same run, so a filter that grew too broad or a
@@ -44,4 +45,5 @@ def test_demo_site_is_valid_html(demo_site: Path, trouble: Path, tmp_path: Path)
     assert any(str(planted) in line and "error" in line for line in lines), \
         "the checker did not report the planted error: is the filter too broad?"
     assert len(list(demo_site.rglob("*.html"))) > 10, "the checker saw too few pages"
+    assert len(list((demo_site / "fr").rglob("*.html"))) > 10, "no /fr/ page was checked"
     assert list((trouble / "history").glob("*/index.html")), "no month page was checked"

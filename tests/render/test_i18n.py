@@ -197,7 +197,11 @@ def test_a_french_build_has_no_english_word_of_ours(tmp_path: Path) -> None:
     for english, french in (("Status", "État"), ("History", "Historique"),
                             ("Uptime", "Disponibilité"), ("About", "À propos")):
         text = text.replace(f"  - {english}: ", f"  - {french}: ")
-    config.write_text(text)
+    # French as the main language: no `languages:` (the demo's lists en first) and no
+    # `.fr.md` translations (tests/render/test_languages.py builds the demo's /fr/ tree).
+    config.write_text(re.sub(r"(?m)^ *languages:.*\n", "", text))
+    for path in (root / "incidents").glob("*.*.md"):
+        path.unlink()
     for path in (root / "incidents").glob("*.md"):
         path.write_text(_neutral(path.read_text()))
     mkstatus("build", "--now", DEMO_NOW, cwd=root, check=True)

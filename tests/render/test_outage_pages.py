@@ -44,14 +44,16 @@ def test_contact_line_is_on_every_page(demo_site: Path) -> None:
     """Links from feeds and social media land on incident pages, not on the home page."""
     pages = [p.relative_to(demo_site).as_posix() for p in sorted(demo_site.rglob("*.html"))
              if p.name == "index.html" and not p.relative_to(demo_site).as_posix().startswith(
-                 ("about/", "assets/"))]
+                 ("about/", "assets/", "fr/about/", "fr/assets/"))]
     assert {"index.html", "history/index.html", "subscribe/index.html",
             "incidents/2026-11-22-email-delivery-delays/index.html",
             "components/email/index.html", "uptime/index.html"} <= set(pages)
     for path in pages:
         contact = page(demo_site, path).cssselect(".mks-contact")
         assert len(contact) == 1, path
-        assert words(contact[0]) == f"Other ways to reach us: {CONTACT}", path
+        label = "Autres moyens de nous joindre :" if path.startswith("fr/") else \
+            "Other ways to reach us:"  # the French tree's words (languages: [en, fr])
+        assert words(contact[0]) == f"{label} {CONTACT}", path
 
 
 def test_active_incidents_come_before_pinned_notices(demo_site: Path) -> None:

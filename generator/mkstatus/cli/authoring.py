@@ -277,6 +277,10 @@ def _add_update(ident: str, config_file: Path, message: str | None, **fields: An
         request = editing.replace_message(request, _message(message))
     click.echo(_shown(editing.update(path, shown, request, config, now,
                                      note=lambda text: click.echo(text, err=True))))
+    if config.further_languages:  # translations keep pace: the heading, its text to come
+        from mkstatus.incidents.translating import add_headings
+
+        add_headings(path, shown, config, lambda text: click.echo(text, err=True))
 
 
 def update_options(func: F) -> F:
@@ -300,21 +304,64 @@ def update_options(func: F) -> F:
 @click.option("-t", "--template", metavar="NAME",
               help="Write the update from templates/NAME.md (status, message, next update); "
                    "the other options win over it.")
+@click.option("--lang", "language", metavar="LANG",
+              help="Translate: the message is the LANG text (a language of `languages:`) of "
+                   "the update at --at, else of the latest, in ID.LANG.md.")
+@click.option("--title", metavar="TEXT",
+              help="With --lang, when ID.LANG.md does not exist yet: its translated title.")
 @update_options
 def update(ident: str, status: str | None, next_update: str | None, template: str | None,
-           message: str | None, components: tuple[str, ...], at: str | None,
-           config_file: Path) -> None:
+           language: str | None, title: str | None, message: str | None,
+           components: tuple[str, ...], at: str | None, config_file: Path) -> None:
     """Add a timestamped update to incident ID, in the file's own order.
 
-    ID is the file name without .md, the part after the date, or a path.
+    ID is the file name without .md, the part after the date, or a path. With --lang,
+    add the translation of an update that is already there (see guide/languages.md).
 
     \b
     mkstatus update 2026-11-23-email-delays -s identified -c email=partial_outage \\
         --next-update "1 h" -m "A full disk on one mail server. Messages are queued."
     mkstatus update email-delays --template monitoring
+    mkstatus update email-delays --lang fr --title "Retards de courriel" \\
+        -m "Un serveur de messagerie est plein. Les messages sont en file d'attente."
     """
+    if language is not None:
+        _translate(ident, config_file, language, message, at=at, title=title,
+                   story={"--status": status, "--component": components,
+                          "--next-update": next_update, "--template": template})
+        return
+    if title is not None:
+        from mkstatus.incidents.editing import EditError
+
+        raise EditError("--title goes with --lang: an update has no title of its own")
     _add_update(ident, config_file, message, status=status, components=components, at=at,
                 next_update=next_update, template=template)
+
+
+def _translate(ident: str, config_file: Path, language: str, message: str | None, *,
+               at: str | None, title: str | None, story: dict[str, Any]) -> None:
+    """`update ID --lang LANG`: the translated text of one update of ID."""
+    from mkstatus.incidents import editing, translating
+    from mkstatus.incidents.folder import translation_of
+
+    given = [option for option, value in story.items() if value]
+    if given:
+        raise editing.EditError(f"--lang translates an update that is already there: its "
+                                f"status, components and promise are the main file's; "
+                                f"leave out {', '.join(given)}")
+    project, config = _site(config_file)
+    shown_dir = _shown(project.incidents_dir, project.root)
+    path = editing.find(project.incidents_dir, ident, shown_dir)
+    name = translation_of(path)
+    if name is not None:  # the translation's own path was given: its main file
+        path = path.with_name(f"{name[0]}.md")
+    shown = _shown(path, project.root)
+    request = translating.TranslateRequest(
+        language=language, message="(message)", title=title,
+        at=editing.parse_when("--at", at, config) if at else None)
+    translating.translate(path, shown, request, config, dry_run=True)
+    request = dataclasses.replace(request, message=_message(message))
+    click.echo(_shown(translating.translate(path, shown, request, config)))
 
 
 @click.command()

@@ -168,7 +168,7 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _message_lines(message: str) -> list[str]:
+def message_lines(message: str) -> list[str]:
     text = message.replace("\r\n", "\n").replace("\r", "\n").strip("\n").rstrip()
     if not text.strip():
         raise EditError("empty message: say what is happening (--message TEXT, `-` for "
@@ -199,7 +199,7 @@ def _section(eol: str, when: str, status: Status, changes: Sequence[Change],
     if next_update:
         lines.append(f"Next update: {next_update}")
     return [line.rstrip("\r") + ("\r" if eol == "\r\n" else "") for line in
-            lines + _message_lines(message)]
+            lines + message_lines(message)]
 
 
 def render_new(request: NewRequest, config: SiteConfig, now: datetime) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,16 @@ KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket",
          stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
          stat.S_IFDIR: "a directory"}
 TEXT_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md", ".txt", ".text")
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # fr, pt-BR (Material's codes)
+
+
+def translation_of(path: Path) -> tuple[str, str] | None:
+    """`<id>.<lang>.md` (a translation, see ``translations``): its incident id and
+    language; None for any other name (an incident id holds no dot)."""
+    stem, dot, language = path.stem.rpartition(".")
+    if not dot or "." in stem or not LANGUAGE_RE.fullmatch(language):
+        return None
+    return stem, language
 
 
 class UnreadableFile(Exception):

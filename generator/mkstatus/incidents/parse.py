@@ -22,6 +22,7 @@ from mkstatus.incidents.folder import (
     decode_utf8,
     list_incident_files,
     read_regular,
+    translation_of,
 )
 from mkstatus.incidents.frontmatter import read_front_matter
 from mkstatus.incidents.recurrence import OCCURRENCE_RE, UNREADABLE, parse_occurrence
@@ -74,6 +75,8 @@ def load_incidents(directory: Path, config: SiteConfig, root: Path) -> tuple[
     context = (tuple(c.id for c in config.components), str(config.timezone))
     files = []
     for file, shown in listing.files:
+        if translation_of(file) is not None:  # read by ``translations``
+            continue
         if file.stem in seen:
             problems.append(Problem(shown, 1, 1, f"incident id {file.stem!r} is also used "
                                     f"by {seen[file.stem]}"))
@@ -130,13 +133,20 @@ def parse_files(files: Sequence[tuple[Path, str]], config: SiteConfig) -> list[P
 
 def parse_incident(path: str, stem: str, data: bytes, config: SiteConfig) -> tuple[
         Incident | None, list[Problem]]:
+    incident, draft = parse_draft(path, stem, data, config)
+    return incident, draft.problems
+
+
+def parse_draft(path: str, stem: str, data: bytes, config: SiteConfig) -> tuple[
+        Incident | None, _Draft]:
+    """``parse_incident``, with what was read of the file (its front-matter keys' lines)."""
     draft = _Draft(path, config)
     if not ID_RE.fullmatch(stem):
         draft.error(1, 1, f"incident id {stem!r} must look like 2026-11-22-short-name "
                     "(a date, then lower-case letters, digits and hyphens)")
     text = _decode(draft, data)
     if text is None:
-        return None, draft.problems
+        return None, draft
     lines = text.split("\n")
     front = read_front_matter(draft, lines)
     body_start = front.body_start
@@ -145,9 +155,9 @@ def parse_incident(path: str, stem: str, data: bytes, config: SiteConfig) -> tup
     summary, updates, postmortem = _body(draft, lines, body_start)
     if not front.read:  # the body's own problems are reported all the same
         check_timeline(draft, updates)
-        return None, draft.problems
+        return None, draft
     incident = _assemble(draft, stem, summary, updates, postmortem)
-    return (incident if not draft.problems else None), draft.problems
+    return (incident if not draft.problems else None), draft
 
 
 def _decode(draft: _Draft, data: bytes) -> str | None:

@@ -31,10 +31,11 @@ from mkstatus.errors import MkstatusError
 from mkstatus.i18n import translator
 from mkstatus.mkdocs.inline import inline, inline_source
 from mkstatus.mkdocs.palette import no_script_css
-from mkstatus.project import Project, load_project
+from mkstatus.project import Project, language_site, load_project
 from mkstatus.render import urls
 from mkstatus.render.freshness import stamp_html
 from mkstatus.render.generate import generate, head_html
+from mkstatus.render.languages import alternate_links, language_switch
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig
 from mkstatus.render.reuse import BYTECODE
 from mkstatus.render.subscribe import TITLE as SUBSCRIBE_TITLE
@@ -101,6 +102,27 @@ def dark_without_script(config: MkDocsConfig, css: str) -> str:
     return no_script_css(sources, config.theme.get("palette"))
 
 
+def build_language_tree(config: MkDocsConfig, tree: Site) -> None:
+    """One language's tree (see ``MkstatusPlugin.on_post_build``), from the site already
+    computed for it (``project.language_site``): nothing is read or validated again."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    language = tree.config.language
+    tree_config = load_config(config_file=config.config_file_path,
+                              site_dir=os.path.join(config.site_dir, language),
+                              site_url=tree.config.site_url)
+    tree_config.theme["language"] = language
+    tree_config["strict"] = config.strict
+    plugin = tree_config.plugins["mkstatus"]
+    assert isinstance(plugin, MkstatusPlugin)
+    plugin.now, plugin.preloaded = tree.now, tree
+    try:
+        build(tree_config)
+    except MkstatusError as exc:
+        raise PluginError(f"the {language} pages: {exc}") from None
+
+
 class MkstatusConfig(Config):
     """Loosely typed on purpose: the core validates and names the key in its messages."""
 
@@ -119,6 +141,7 @@ class MkstatusConfig(Config):
     stale_after = c.Optional(c.Type(object))
     stale_script = c.Type(object, default=True)
     recovered_after = c.Optional(c.Type(object))
+    languages = c.Optional(c.Type(object))
 
 
 class MkstatusPlugin(BasePlugin[MkstatusConfig]):
@@ -212,6 +235,9 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         # Our words in the theme layer, in Material's `theme.language` as on our pages.
         words = translator(str(config.theme.get("language") or "en"))
         env.globals["mkstatus_words"] = {"subscribe": words.gettext(SUBSCRIBE_TITLE)}
+        site = self.site
+        if site is not None:
+            env.globals["mkstatus_languages"] = lambda page: language_switch(site, page.url)
         if self.site is not None:
             env.globals["mkstatus_stamp"] = stamp_html(self.site)
             env.globals["mkstatus_stale_script"] = self.site.config.stale_script
@@ -220,7 +246,21 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if self.site is None:
             return output
-        return output.replace("</head>", head_html(self.site) + "</head>", 1)
+        head = head_html(self.site) + alternate_links(self.site, page.url)
+        return output.replace("</head>", head + "</head>", 1)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """With `languages: [en, fr]`, each further language's tree, built into
+        ``<site_dir>/<lang>/`` once the main site is: one more MkDocs build of the same
+        mkdocs.yml with Material's `theme.language` set to that language (so the theme's
+        chrome and our words agree) and `site_url` ending in `<lang>/`. It runs inside the
+        main build, so `mkdocs build`, `mkdocs serve` and `mkstatus build` (which swaps
+        the whole folder in at once) all get every language, or fail as one build."""
+        site = self.site
+        if site is None or "main" in site.extras:
+            return
+        for language in site.config.further_languages:
+            build_language_tree(config, language_site(site, language))
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         project = self.project(config)

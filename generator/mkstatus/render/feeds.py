@@ -39,6 +39,7 @@ class Entry:
     message: str
     promise: str = ""  # "Next update by …" when the update promised one
     next_update: datetime | None = None
+    fallback: str = ""  # in a language tree: the language of a message not translated yet
 
 
 def promise_text(moment: datetime | None, site: Site) -> str:
@@ -53,7 +54,7 @@ def promise_text(moment: datetime | None, site: Site) -> str:
 def entries(site: Site, component: str | None = None) -> list[Entry]:
     """Published updates, newest first, bounded by `feed_limit`."""
     out = [Entry(v, u.time, u.status, u.message, promise_text(u.next_update, site),
-                 u.next_update)
+                 u.next_update, u.fallback)
            for v in site.views
            if component is None or component in v.incident.component_ids
            for u in v.updates]
@@ -89,7 +90,7 @@ class EntryHtml:
 
     def __call__(self, item: Entry) -> str:
         return CONVERSIONS.get(("entry", self.raw, self.label(item), item.message,
-                                item.promise),
+                                item.promise, item.fallback and self.tr.language),
                                lambda: self._html(item))
 
     def label(self, item: Entry) -> str:
@@ -100,6 +101,9 @@ class EntryHtml:
         if not self.raw:
             body = sanitize(body)
         promise = f"<p><em>{escape(item.promise)}</em></p>" if item.promise else ""
+        if item.fallback and body:  # the main language's text, said so in the reader's
+            note = escape(self.tr.gettext("This update is not yet translated."))
+            body = f'<p><em>{note}</em></p><div lang="{item.fallback}">{body}</div>'
         return f"<p><strong>{self.label(item)}</strong></p>{body}{promise}"
 
 

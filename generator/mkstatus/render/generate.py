@@ -72,17 +72,21 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
     pages = PageRenderer(site, page_extra if page_extra is not None else uptime_extra(site),
                          markdown_config)
     views = list(site.views)
+    # A language tree (``project.language_site``) shares the main site's JSON and badges,
+    # byte for byte: the Statuspage API stays in the main language, and every link of the
+    # tree's pages still works. Only the site's root holds `_headers`.
+    main: Site = site.extras.get("main") or site
     stages: list[tuple[str, Renderer]] = [
         ("pages", lambda s: pages.others()),
         ("assets", _asset),
-        ("api", api.render_api),
+        ("api", lambda s: api.render_api(main)),
         ("calendar", calendar.render_calendar),
-        ("badges", badges.render_badges),
+        ("badges", lambda s: badges.render_badges(main)),
         ("favicon", favicon.render_favicon),
-        ("hosting", hosting.render_headers),
+        *([("hosting", hosting.render_headers)] if main is site else []),
         ("reports", lambda s: render_report_pages(s, pages.env, pages.urls)),
-        ("uptime-json", render_uptime_json),
-        ("report-badges", render_report_badges),
+        ("uptime-json", lambda s: render_uptime_json(main)),
+        ("report-badges", lambda s: render_report_badges(main)),
         ("subscribe", subscribe.render_subscribe),
         *renderers,
     ]

@@ -40,8 +40,12 @@ Rule = tuple[str, list[tuple[str, str]]]
 
 
 def render_headers(site: Site) -> list[tuple[str, str]]:
-    return [(urls.HEADERS, headers_text(rules(urls.Urls.of(site.config),
-                                              fingerprinted_assets())))]
+    """The root's `_headers`, with each language tree's rules too (`/fr/…`: the same
+    files under the tree's folder; `/*` already covers them)."""
+    main = rules(urls.Urls.of(site.config), fingerprinted_assets())
+    trees = [(f"/{language}{path}", headers) for language in site.config.further_languages
+             for path, headers in main[1:]]
+    return [(urls.HEADERS, headers_text(main + trees))]
 
 
 def rules(site_urls: urls.Urls, assets: list[str]) -> list[Rule]:

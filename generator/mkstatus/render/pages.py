@@ -341,9 +341,9 @@ def _incident(template: Any, site: Site, v: View, convert: Converter,
                                 *(u.message for u in v.updates)])
     summary, postmortem, messages = html_pieces[0], html_pieces[1], html_pieces[2:]
     timeline = [dict(time=u.time, status=u.status, message=html, auto=False,
-                     changes=u.components, anchor=update_anchor(u.time))
+                     changes=u.components, anchor=update_anchor(u.time), fallback=u.fallback)
                 for u, html in zip(v.updates, messages, strict=True)]
-    timeline += [dict(time=t, status=s, message="", auto=True, changes=(),
+    timeline += [dict(time=t, status=s, message="", auto=True, changes=(), fallback="",
                       anchor="auto-" + update_anchor(t)) for t, s in v.auto if t <= site.now]
     # Newest first, as on every status page, whatever the file's own order.
     timeline.sort(key=lambda e: e["time"], reverse=True)  # type: ignore[arg-type, return-value]  # values are datetimes
