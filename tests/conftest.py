@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,8 +31,10 @@ def mkstatus(*args: str, cwd: Path, env: dict[str, str] | None = None,
     return result
 
 
-def copy_demo(dest: Path) -> Path:
-    """The demo site's inputs, copied so a test may change them."""
+def copy_demo(dest: Path, monolingual: bool = False) -> Path:
+    """The demo site's inputs, copied so a test may change them. ``monolingual``: without
+    its `languages:` and its translations (`<name>.<lang>.md`), for a test that makes
+    another language the site's main one."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "incidents", "docs", "overrides", "samples"):
         src = REPO / name
@@ -39,6 +42,12 @@ def copy_demo(dest: Path) -> Path:
             shutil.copytree(src, dest / name)
         elif src.is_file():
             shutil.copy2(src, dest / name)
+    if monolingual:
+        config = dest / "mkdocs.yml"
+        config.write_text(re.sub(r"(?m)^ *languages:.*\n", "", config.read_text()))
+        for folder in ("incidents", "docs"):
+            for path in (dest / folder).rglob("*.*.md"):
+                path.unlink()
     return dest
 
 

@@ -68,6 +68,10 @@ class Project:
     def introduction_file(self) -> Path:
         return self.docs_dir / "index.md"
 
+    def introduction_in(self, language: str) -> Path:
+        """`docs/index.<lang>.md`: the introduction of a language's tree."""
+        return self.docs_dir / f"index.{language}.md"
+
 
 def load_config(project: Project) -> SiteConfig:
     config, problems = parse_config(project.plugin, site_name=project.site_name,
@@ -87,8 +91,13 @@ def load_project(project: Project, now: datetime) -> Site:
     incidents, problems = load_incidents(project.incidents_dir, config, project.root)
     translations = load_translations(project.incidents_dir, config, project.root, incidents)
     problems += translations.problems
+    introductions: dict[str, str] = {}
     try:
         introduction = strip_front_matter(read_introduction(project))
+        for language in config.further_languages:
+            text = read_introduction(project, project.introduction_in(language))
+            if text:
+                introductions[language] = strip_front_matter(text)
     except ValidationError as exc:
         introduction, problems = "", problems + exc.problems
     if problems:
@@ -106,7 +115,7 @@ def load_project(project: Project, now: datetime) -> Site:
                 *translations.waiting]
     return replace(site, warnings=tuple(sorted(warnings)),
                    extras={**site.extras, "uptime": uptime, "reports": reports,
-                           "sources": tuple(incidents),
+                           "sources": tuple(incidents), "introductions": introductions,
                            "translations": translations.by_language,
                            "probe_timelines": inputs["probe_timelines"],
                            "recent_samples": recent,
@@ -125,9 +134,12 @@ def language_site(site: Site, language: str) -> Site:
     words = site.extras.get("translations", {}).get(language, {})
     localized = [localize(incident, words.get(incident.id), main.language)
                  for incident in site.extras.get("sources", ())]
+    introduction = site.extras.get("introductions", {}).get(language)
     tree = compute(config, expand_all(localized, config, site.now), site.now,
-                   introduction=site.introduction, probes=site.probes)
-    return replace(tree, warnings=(), extras={**site.extras, "main": site})
+                   introduction=introduction or site.introduction, probes=site.probes)
+    return replace(tree, warnings=(), extras={
+        **site.extras, "main": site,
+        "introduction_language": "" if introduction else main.language})
 
 
 def _markup_warnings(project: Project, config: SiteConfig, incidents: list[Incident]
@@ -184,11 +196,11 @@ def recent_samples(root: Path, since: datetime, until: datetime) -> tuple[Sample
 INTRODUCTION_BYTES = 10_000_000
 
 
-def read_introduction(project: Project) -> str:
+def read_introduction(project: Project, path: Path | None = None) -> str:
     """docs/index.md's text, or "" when there is none. A file that is there but cannot be
     read (not UTF-8, not a regular file) is an error with its path: the home page must not
     lose its introduction without a word."""
-    path = project.introduction_file
+    path = path or project.introduction_file
     if not os.path.lexists(path):
         return ""
     where = shown(path, project.root)

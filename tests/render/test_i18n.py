@@ -190,18 +190,14 @@ def _neutral(text: str) -> str:
 
 @pytest.mark.slow
 def test_a_french_build_has_no_english_word_of_ours(tmp_path: Path) -> None:
-    root = copy_demo(tmp_path / "fr")
+    root = copy_demo(tmp_path / "fr", monolingual=True)  # French is the main language
     config = root / "mkdocs.yml"
     text = re.sub(r"(?m)^theme:\n", "theme:\n  language: fr\n", config.read_text(), count=1)
     # The navigation's labels are the site's own words: a French site writes them in French.
     for english, french in (("Status", "État"), ("History", "Historique"),
                             ("Uptime", "Disponibilité"), ("About", "À propos")):
         text = text.replace(f"  - {english}: ", f"  - {french}: ")
-    # French as the main language: no `languages:` (the demo's lists en first) and no
-    # `.fr.md` translations (tests/render/test_languages.py builds the demo's /fr/ tree).
-    config.write_text(re.sub(r"(?m)^ *languages:.*\n", "", text))
-    for path in (root / "incidents").glob("*.*.md"):
-        path.unlink()
+    config.write_text(text)
     for path in (root / "incidents").glob("*.md"):
         path.write_text(_neutral(path.read_text()))
     mkstatus("build", "--now", DEMO_NOW, cwd=root, check=True)
@@ -250,7 +246,7 @@ NAV = {"de": ("Status", "Verlauf", "Verfügbarkeit", "Über uns"),
 def test_a_build_in_each_shipped_language_has_no_english_word_of_ours(
         language: str, tmp_path: Path) -> None:
     """What the French build checks, for every other catalog of this package."""
-    root = copy_demo(tmp_path / language)
+    root = copy_demo(tmp_path / language, monolingual=True)  # its main language
     config = root / "mkdocs.yml"
     text = re.sub(r"(?m)^theme:\n", f"theme:\n  language: {language}\n",
                   config.read_text(), count=1)

@@ -5,7 +5,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -48,6 +51,18 @@ def test_the_french_tree_is_in_french_with_the_themes_chrome(demo_site: Path) ->
     assert [n.text for n in card.find_class("mks-untranslated")] == [
         "Cette mise à jour n’est pas encore traduite."]
     assert not (fr / "_headers").exists() and (demo_site / "_headers").exists()
+
+
+def test_docs_pages_in_french_take_the_place_of_the_english_ones(demo_site: Path) -> None:
+    """docs/about.fr.md is /fr/about/, docs/index.fr.md the French home's introduction;
+    neither is a page of its own in either tree."""
+    assert _page(demo_site / "fr", "about").findtext(".//h1").strip() == \
+        "À propos de cette page"
+    assert _page(demo_site, "about").findtext(".//h1").strip() == "About this page"
+    intro = _page(demo_site / "fr", "").find_class("mks-intro")[0]
+    assert intro.get("lang") is None
+    assert intro.text_content().strip().startswith("Cette page indique en direct")
+    assert not list(demo_site.rglob("index.fr*")) and not list(demo_site.rglob("about.fr*"))
 
 
 def test_untranslated_text_falls_back_with_a_note(demo_site: Path) -> None:
@@ -129,7 +144,10 @@ def test_the_french_tree_has_no_english_word_of_ours(tmp_path: Path) -> None:
         path.write_text(_neutral(path.read_text()))
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - Status: ", "  - État: "))
+    (root / "docs" / "index.fr.md").unlink()  # the English introduction, marked as such
     mkstatus("build", "--now", DEMO_NOW, cwd=root, check=True)
+    intro = _page(root / "site" / "fr", "").find_class("mks-intro")[0]
+    assert intro.get("lang") == "en"
     texts = {rel: text.replace("Example Networks Status", "")
              for rel, text in _texts(root / "site" / "fr").items()}
     assert len(texts) > 20
@@ -137,3 +155,16 @@ def test_the_french_tree_has_no_english_word_of_ours(tmp_path: Path) -> None:
     found = {(rel, phrase) for rel, text in texts.items() for phrase in phrases
              if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)}
     assert sorted({p for _, p in found}) == [], sorted({p: r for r, p in found}.items())
+
+
+@pytest.mark.slow
+def test_plain_mkdocs_build_makes_every_language_too(tmp_path: Path) -> None:
+    """The plugin builds the trees, so `mkdocs build` (not only `mkstatus build`) does."""
+    root = copy_demo(tmp_path / "demo")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root,
+                            env={**os.environ, "MKSTATUS_NOW": DEMO_NOW,
+                                 "NO_MKDOCS_2_WARNING": "1"},
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert _page(root / "site" / "fr", f"incidents/{TRANSLATED}").get("lang") == "fr"
+    assert (root / "site" / "fr" / "history.rss").is_file()

@@ -35,7 +35,7 @@ from mkstatus.project import Project, language_site, load_project
 from mkstatus.render import urls
 from mkstatus.render.freshness import stamp_html
 from mkstatus.render.generate import generate, head_html
-from mkstatus.render.languages import alternate_links, language_switch
+from mkstatus.render.languages import alternate_links, language_switch, main_site
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig
 from mkstatus.render.reuse import BYTECODE
 from mkstatus.render.subscribe import TITLE as SUBSCRIBE_TITLE
@@ -123,6 +123,27 @@ def build_language_tree(config: MkDocsConfig, tree: Site) -> None:
         raise PluginError(f"the {language} pages: {exc}") from None
 
 
+def localized_docs(files: Files, config: MkDocsConfig, site: Site) -> None:
+    """`docs/<page>.<lang>.md`, a page of docs/ in a further language: never a page of
+    its own; in that language's tree it replaces `docs/<page>.md` (same URL, same place in
+    the navigation). `docs/index.<lang>.md` is that tree's introduction (``project``)."""
+    languages = main_site(site).config.further_languages
+    if not languages:
+        return
+    here = site.config.language
+    for file in list(files):
+        stem, dot, language = file.src_uri.removesuffix(".md").rpartition(".")
+        if not file.src_uri.endswith(".md") or not dot or language not in languages:
+            continue
+        files.remove(file)
+        if language != here or stem == "index":
+            continue
+        original = files.get_file_from_path(f"{stem}.md")
+        if original is not None:
+            files.remove(original)
+        files.append(File.generated(config, f"{stem}.md", abs_src_path=file.abs_src_path))
+
+
 class MkstatusConfig(Config):
     """Loosely typed on purpose: the core validates and names the key in its messages."""
 
@@ -192,6 +213,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             raise PluginError(str(exc)) from None
         for warning in site.warnings:
             log.warning(str(warning))
+        localized_docs(files, config, site)
         intro = files.get_file_from_path(urls.HOME)
         if intro is not None:
             files.remove(intro)  # its text is the home page's introduction

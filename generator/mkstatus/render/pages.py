@@ -312,6 +312,7 @@ def _home(env: Environment, site: Site, extra: dict[str, Any], links: urls.Links
         links=links, ind=site.indicator,
         icon=ICONS[site.indicator.code], now=site.now,
         introduction=site.introduction, sections=sections, groups=groups,
+        introduction_language=site.extras.get("introduction_language", ""),
         group_status=group_status, states=site.states, recent=site.recently_resolved,
         probe_notes=defaultdict(str, extra.get("probe_notes", {})),  # text: autoescaped
         extra_component_html=_default_dict(extra.get("home_component_html", {})),
