@@ -69,6 +69,10 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.catalog.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """A msgid whose English word means something else elsewhere ("none")."""
+        return self.catalog.pgettext(context, message)
+
     @property
     def english(self) -> bool:
         return self.locale.language == "en"
@@ -116,10 +120,34 @@ class Translator:
         return " ".join(format_unit(n, f"duration-{unit}", length="short", locale=self.locale)
                         for n, unit, _short in shown)
 
-    def month(self, year: int, month: int) -> str:
-        """A month and its year, as a heading: ``novembre 2026``."""
+    def span(self, seconds: float) -> str:
+        """Whole seconds too, for the uptime reports' budgets: ``1 d 2 h 3 min 4 s``
+        (English), ``1 j 2 h 3 min 4 s`` (French); at least ``0 s``."""
+        total = int(round(abs(seconds)))
+        days, rest = divmod(total, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, secs = divmod(rest, 60)
+        amounts = [(days, "day", "d"), (hours, "hour", "h"), (minutes, "minute", "min"),
+                   (secs, "second", "s")]
+        shown = [(n, unit, short) for n, unit, short in amounts if n] or [(0, "second", "s")]
+        if self.english:
+            return " ".join(f"{n} {short}" for n, _unit, short in shown)
+        return " ".join(format_unit(n, f"duration-{unit}", length="short", locale=self.locale)
+                        for n, unit, _short in shown)
+
+    def quarter(self, day: date) -> str:
+        """The quarter of ``day`` with its year: ``Q4 2026``, ``T4 2026``, ``2026/Q4``."""
+        return format_skeleton("yQQQ", day, locale=self.locale)
+
+    def year(self, day: date) -> str:
+        """The year of ``day`` as the locale writes it alone: ``2026``, ``2026年``."""
+        return format_skeleton("y", day, locale=self.locale)
+
+    def month(self, year: int, month: int, heading: bool = True) -> str:
+        """A month and its year: ``Novembre 2026`` as a heading, ``novembre 2026`` inside
+        a sentence (``heading=False``)."""
         text = format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)
-        return text[:1].upper() + text[1:]
+        return text[:1].upper() + text[1:] if heading else text
 
 
 @cache

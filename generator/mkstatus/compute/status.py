@@ -172,7 +172,12 @@ class ProbeVerdict:
 
     status: ComponentStatus | None  # None: no recent data, which is never "up"
     since: datetime | None
-    detail: str = ""
+    detail: str = ""  # in English, for the CLI: "down in 2 of 3 regions since 14:05 NZDT"
+    # The same in parts, for pages in any language (``render.verdicts``):
+    state: str = ""  # "down", "slow" or "up" in the regions that agree; "" for a vendor
+    hit: int = 0  # regions in that state
+    regions: int = 0  # regions with recent data
+    outcomes: tuple[str, ...] = ()  # the failures seen ("timeout", "tls_expired")
 
 
 @dataclass(frozen=True, slots=True)

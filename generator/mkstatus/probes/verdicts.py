@@ -157,7 +157,8 @@ def probe_history(config: SiteConfig, runs: Iterable[Run], now: datetime
         last = min(last, now) if last is not None else None
         verdict = _verdict(regions, timeline, last, now, config.zone)
         if upstream and verdict.status is not None:  # the vendor's words, not our probes'
-            verdict = replace(verdict, detail=f"{verdict.status.label.lower()} since "
+            verdict = replace(verdict, state="", hit=0, regions=0, outcomes=(),
+                              detail=f"{verdict.status.label.lower()} since "
                               f"{_when(verdict.since or now, now, config.zone)}")
         out[comp.id] = ProbeHistory(tuple(timeline), verdict)
     return out
@@ -173,22 +174,24 @@ def _verdict(regions: Mapping[str, list[Segment]],
         return ProbeVerdict(None, last, f"no recent data (last sample {_when(last, now, zone)})")
     start, _, status = timeline[-1]
     current = [segs[-1] for segs in regions.values() if segs and segs[-1].end >= now]
-    return ProbeVerdict(status, start, _detail(status, current, start, now, zone))
-
-
-def _detail(status: ComponentStatus, current: Sequence[Segment], since: datetime,
-            now: datetime, zone: tzinfo) -> str:
-    """Plain words for the page: "down in 2 of 3 regions since 14:05 NZDT (timeout)"."""
-    n = len(current)
     word = {ComponentStatus.MAJOR_OUTAGE: DOWN, ComponentStatus.PARTIAL_OUTAGE: DOWN,
             ComponentStatus.DEGRADED_PERFORMANCE: DEGRADED}.get(status, OK)
     hit = [s for s in current if s.state == word]
-    label = {DOWN: "down", DEGRADED: "slow", OK: "up"}[word]
-    where = "" if n == 1 else (f" in all {n} regions" if len(hit) == n
-                               else f" in {len(hit)} of {n} regions")
-    outcomes = sorted({s.outcome for s in hit if s.outcome})
-    why = f" ({', '.join(o.replace('_', ' ') for o in outcomes)})" if outcomes else ""
-    return f"{label}{where} since {_when(since, now, zone)}{why}"
+    verdict = ProbeVerdict(status, start, state={DOWN: "down", DEGRADED: "slow", OK: "up"}[word],
+                           hit=len(hit), regions=len(current),
+                           outcomes=tuple(sorted({s.outcome for s in hit if s.outcome})))
+    return replace(verdict, detail=_detail(verdict, now, zone))
+
+
+def _detail(verdict: ProbeVerdict, now: datetime, zone: tzinfo) -> str:
+    """Plain words for the CLI: "down in 2 of 3 regions since 14:05 NZDT (timeout)" (the
+    pages word the same parts in their language: ``render.verdicts``)."""
+    n = verdict.regions
+    where = "" if n == 1 else (f" in all {n} regions" if verdict.hit == n
+                               else f" in {verdict.hit} of {n} regions")
+    why = (f" ({', '.join(o.replace('_', ' ') for o in verdict.outcomes)})"
+           if verdict.outcomes else "")
+    return f"{verdict.state}{where} since {_when(verdict.since or now, now, zone)}{why}"
 
 
 def _when(moment: datetime, now: datetime, zone: tzinfo) -> str:

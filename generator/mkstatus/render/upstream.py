@@ -31,13 +31,21 @@ def upstream_note(verdict: ProbeVerdict, probe: UpstreamProbe,
 
 
 def attribution(comp: Component, probe: UpstreamProbe, tr: Translator | None = None) -> str:
-    _ = (tr or translator()).gettext
-    values = {"host": probe.host, "component": probe.component,
-              "minutes": probe.interval_minutes}
+    tr = tr or translator()
+    n = probe.interval_minutes
+    values = {"host": probe.host, "component": probe.component, "minutes": n}
     if comp.affects_overall:
-        return _("Status reported by %(host)s's own status page (its component "
-                 "“%(component)s”), read by our probes every %(minutes)s minutes; counted "
-                 "in our overall status and uptime figures.") % values
-    return _("Status reported by %(host)s's own status page (its component "
-             "“%(component)s”), read by our probes every %(minutes)s minutes; not counted in "
-             "our overall status and uptime figures.") % values
+        return tr.ngettext(
+            "Status reported by %(host)s's own status page (its component “%(component)s”), "
+            "read by our probes every %(minutes)s minute; counted in our overall status and "
+            "uptime figures.",
+            "Status reported by %(host)s's own status page (its component “%(component)s”), "
+            "read by our probes every %(minutes)s minutes; counted in our overall status and "
+            "uptime figures.", n) % values
+    return tr.ngettext(
+        "Status reported by %(host)s's own status page (its component “%(component)s”), "
+        "read by our probes every %(minutes)s minute; not counted in our overall status "
+        "and uptime figures.",
+        "Status reported by %(host)s's own status page (its component “%(component)s”), "
+        "read by our probes every %(minutes)s minutes; not counted in our overall status "
+        "and uptime figures.", n) % values

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ from mkstatus.render.hourly_chart import hourly_geometry
 from mkstatus.render.pages import bdi
 from mkstatus.render.reuse import BYTECODE
 from mkstatus.render.upstream import upstream_note, upstream_of
+from mkstatus.render.verdicts import verdict_text
 from mkstatus.samples.model import Sample
 
 BAR_CLASS = {None: "n", ComponentStatus.OPERATIONAL: "", ComponentStatus.UNDER_MAINTENANCE: "m",
@@ -56,13 +57,13 @@ def uptime_text(value: float | None, tr: Translator | None = None) -> str:
     _ = (tr or translator()).gettext
     if value is None:
         return _("no uptime data yet")
-    return _("%(percent)s uptime") % {"percent": fmt_pct(value)}
+    return _("%(percent)s uptime") % {"percent": fmt_pct(value, tr)}
 
 
-def fmt_pct(value: float | None) -> str:
+def fmt_pct(value: float | None, tr: Translator | None = None) -> str:
     """Two decimals, never rounding a day with downtime up to 100%."""
     if value is None:
-        return "no data"
+        return (tr or translator()).gettext("no data")
     if value >= 100:
         return "100%"
     return f"{min(math.floor(value * 100) / 100, 99.99):.2f}%"
@@ -106,6 +107,9 @@ def page_extra(site: Site) -> dict[str, Any]:
     recent: Sequence[Sample] = site.extras.get("recent_samples", ())
     for comp in site.config.components:
         verdict = site.probes.get(comp.id)
+        if verdict is not None:  # its detail in the page's language
+            verdict = replace(verdict, detail=verdict_text(verdict, site.now, site.config.zone,
+                                                           tr))
         note = probe_note(verdict, site.states[comp.id].in_maintenance, tr) if verdict else ""
         if verdict and (vendor := upstream_of(comp)) is not None:
             note = upstream_note(verdict, vendor, tr)
@@ -205,7 +209,7 @@ def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
         lat = latency.get(d.day)
         titles = {title for _, title in d.incidents}
         rows.append(DayRow(
-            anchor=day_anchor(d.day), day=d.day.isoformat(), uptime=fmt_pct(d.percent),
+            anchor=day_anchor(d.day), day=d.day.isoformat(), uptime=fmt_pct(d.percent, tr),
             note=coverage_note(d.coverage if d.percent is not None else None,
                                tr=tr).strip(),
             downtime=tr.duration(timedelta(seconds=d.down)) if d.percent is not None else "",
@@ -221,7 +225,7 @@ def day_notes(d: DayUptime, tr: Translator) -> list[str]:
 
 
 def _title(d: DayUptime, tr: Translator) -> str:
-    text = f"{d.day.isoformat()}: {fmt_pct(d.percent)}"
+    text = f"{d.day.isoformat()}: {fmt_pct(d.percent, tr)}"
     if d.percent is not None:
         text += coverage_note(d.coverage, tr=tr)
     return text + (" — " + "; ".join(day_notes(d, tr)) if d.notes else "")
@@ -234,7 +238,7 @@ def _environment(tr: Translator) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
                       bytecode_cache=BYTECODE, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(tr.catalog, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
-    env.filters.update(pct=fmt_pct, bdi=bdi,
+    env.filters.update(pct=lambda value: fmt_pct(value, tr), bdi=bdi,
                        coverage_note=lambda share, what: coverage_note(share, what, tr),
                        notes=lambda d: day_notes(d, tr))
     env.globals["LEGEND"] = [(cls, tr.gettext(label)) for cls, label in LEGEND]
