@@ -257,7 +257,9 @@ def _words(text: str) -> str:
 # The site's own navigation labels, as a site in that language writes them.
 NAV = {"de": ("Status", "Verlauf", "Verfügbarkeit", "Über uns"),
        "es": ("Estado", "Historial", "Disponibilidad", "Acerca de"),
-       "pt-BR": ("Status", "Histórico", "Disponibilidade", "Sobre")}
+       "pt-BR": ("Status", "Histórico", "Disponibilidade", "Sobre"),
+       "ar": ("الحالة", "السجل", "التوفر", "حول"),
+       "ja": ("ステータス", "履歴", "稼働率", "概要")}
 
 
 @pytest.mark.slow
