@@ -246,11 +246,8 @@ def test_a_french_build_has_no_english_word_of_ours(tmp_path: Path) -> None:
 def _words(text: str) -> str:
     """A page's or feed's text without its addresses and paths (`/incidents/…`,
     `api/v2/incidents/unresolved.json`), which are no words of the page. A calendar's
-    lines are unfolded first: RFC 5545 folds them in the middle of an address.
-    Known gap: the calendar's own name (`NAME:`, `X-WR-CALNAME:`, render/calendar.py)
-    is not translated yet."""
+    lines are unfolded first: RFC 5545 folds them in the middle of an address."""
     text = re.sub(r"\r?\n[ \t]", "", text)
-    text = re.sub(r"^(X-WR-CAL)?NAME:.*$", "", text, flags=re.M)
     return re.sub(r"\S*/\S*", "", text)
 
 

@@ -40,10 +40,12 @@ from mkstatus.text import clean
 
 def render_calendar(site: Site) -> list[tuple[str, bytes]]:
     """The site's calendar, and one per component with its maintenance only."""
+    _ = translator(site.config.language).gettext
     out = [(urls.calendar(), calendar_bytes(site))]
     for comp in site.config.components:
         out.append((urls.calendar(comp.id), calendar_bytes(
-            site, comp.id, f"{site.config.site_name}: {comp.name} maintenance")))
+            site, comp.id, _("%(site)s: %(name)s maintenance") % {
+                "site": site.config.site_name, "name": comp.name})))
     return out
 
 
@@ -66,7 +68,8 @@ class Series:
 
 
 def calendar_bytes(site: Site, component: str | None = None, title: str = "") -> bytes:
-    name = title or f"{site.config.site_name}: maintenance"
+    name = title or translator(site.config.language).gettext("%(site)s: maintenance") % {
+        "site": site.config.site_name}
     cal = icalendar.Calendar()
     cal.add("version", "2.0")
     cal.add("prodid", f"-//mkstatus//mkstatus {__version__}//EN")
