@@ -133,7 +133,8 @@ def localized_docs(files: Files, config: MkDocsConfig, site: Site) -> None:
     here = site.config.language
     for file in list(files):
         stem, dot, language = file.src_uri.removesuffix(".md").rpartition(".")
-        if not file.src_uri.endswith(".md") or not dot or language not in languages:
+        if not file.src_uri.endswith(".md") or not dot or language not in languages \
+                or file.abs_src_path is None:
             continue
         files.remove(file)
         if language != here or stem == "index":
