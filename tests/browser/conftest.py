@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,7 +47,8 @@ class State:
     def paths(self) -> dict[str, str]:
         return {"home": "/", "incident": f"/incidents/{self.incident}/",
                 "history": "/history/", "component": f"/components/{self.component}/",
-                "subscribe": "/subscribe/",
+                "subscribe": "/subscribe/", "uptime": "/uptime/",
+                "component-uptime": f"/components/{self.component}/uptime/",
                 # The demo's French tree (`languages: [en, fr]`), its chrome in French too.
                 "fr-home": "/fr/", "fr-incident": f"/fr/incidents/{self.incident}/"}
 
@@ -93,6 +95,26 @@ def build_and_serve(demo: Path, state: State, site: Path) -> tuple[ThreadingHTTP
     mkstatus("build", "--now", state.now, "-d", str(site), cwd=demo, check=True)
     server = serve(site)
     return server, Served(state, site, f"http://127.0.0.1:{server.server_port}")
+
+
+# The demo's navigation labels (mkdocs.yml `nav`, the site's own words) as a site in that
+# language writes them.
+NAV_WORDS = {"ar": ("الحالة", "السجل", "التوفر", "من نحن")}
+
+
+def language_demo(dest: Path, language: str) -> Path:
+    """The demo with `language` as its main language (`theme.language`): mkstatus's words,
+    Material's chrome and the navigation in it, the site's own text (incidents, names) as
+    written."""
+    demo = copy_demo(dest, monolingual=True)
+    config = demo / "mkdocs.yml"
+    text = re.sub(r"(?m)^theme:\n", f"theme:\n  language: {language}\n",
+                  config.read_text(), count=1)
+    for english, own in zip(("Status", "History", "Uptime", "About"),
+                            NAV_WORDS.get(language, ()), strict=False):
+        text = text.replace(f"  - {english}: ", f"  - {own}: ")
+    config.write_text(text)
+    return demo
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@
 
 Committed images go stale silently, so they are made by this command rather than by
 hand: the home page in each state (desktop, light) and one phone in dark, each cropped to
-the first screen so a PNG stays well under 250 KB.
+the first screen so a PNG stays well under 250 KB. The outage is shown once more with the
+site in Arabic (`theme.language: ar`, right to left), on a desktop and a phone: mkstatus's
+words and Material's chrome in Arabic, the demo's own incident text as written.
 """
 
 from __future__ import annotations
@@ -15,12 +17,21 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, STATES, VIEWPORTS, build_and_serve
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    STATES,
+    VIEWPORTS,
+    build_and_serve,
+    language_demo,
+)
 from tests.conftest import REPO, copy_demo
 
 OUT = REPO / "screenshots"
 SHOTS = [(f"home-{name}.png", name, "desktop", "light") for name in STATES] + [
-    ("home-outage-phone-dark.png", "outage", "phone", "dark")]
+    ("home-outage-phone-dark.png", "outage", "phone", "dark"),
+    ("home-outage-ar.png", "outage-ar", "desktop", "light"),
+    ("home-outage-ar-phone.png", "outage-ar", "phone", "light")]
 
 
 def main() -> None:
@@ -30,11 +41,14 @@ def main() -> None:
         served = {}
         for state in STATES.values():
             server, served[state.name] = build_and_serve(demo, state, Path(tmp) / state.name)
+        arabic = language_demo(Path(tmp) / "demo-ar", "ar")
+        server, served["outage-ar"] = build_and_serve(arabic, STATES["outage"],
+                                                      Path(tmp) / "outage-ar")
         with sync_playwright() as pw:
             browser: Any = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for filename, state_name, viewport, palette in SHOTS:
                 page = browser.new_page(viewport=VIEWPORTS[viewport], color_scheme=palette)
-                page.clock.set_fixed_time(STATES[state_name].now)  # read as just published
+                page.clock.set_fixed_time(served[state_name].state.now)  # just published
                 page.goto(served[state_name].url("home"), wait_until="load")
                 page.screenshot(path=str(OUT / filename), animations="disabled")
                 page.close()

@@ -1,5 +1,5 @@
-"""Every HTML page of the built demo (its /fr/ tree too) passes the Nu HTML Checker
-(vnu.jar, Java 17).
+"""Every HTML page of the built demo (its /fr/ tree too) and of an Arabic build passes
+the Nu HTML Checker (vnu.jar, Java 17).
 
 The committed filter (tests/vnu-filter.txt) holds only Material's known `autocomplete`
 error. A planted error is checked in the same run, so a filter that grew too broad or a
@@ -8,11 +8,12 @@ checker that stopped reporting fails here instead of passing silently.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO, require
+from tests.conftest import DEMO_NOW, REPO, copy_demo, mkstatus, require
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 FILTER = Path(__file__).parents[1] / "vnu-filter.txt"
@@ -47,3 +48,26 @@ def test_demo_site_is_valid_html(demo_site: Path, trouble: Path, tmp_path: Path)
     assert len(list(demo_site.rglob("*.html"))) > 10, "the checker saw too few pages"
     assert len(list((demo_site / "fr").rglob("*.html"))) > 10, "no /fr/ page was checked"
     assert list((trouble / "history").glob("*/index.html")), "no month page was checked"
+
+
+def test_a_right_to_left_build_is_valid_html(tmp_path: Path) -> None:
+    """The demo with `theme.language: ar` as its main language: Material's `dir="rtl"`,
+    the mirrored charts and the report pages in Arabic, through the same checker."""
+    java = shutil.which("java")
+    require("java", java is not None)
+    require(str(VNU), VNU.exists())
+    root = copy_demo(tmp_path / "ar", monolingual=True)
+    config = root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^theme:\n", "theme:\n  language: ar\n",
+                             config.read_text(), count=1))
+    mkstatus("build", "--now", DEMO_NOW, cwd=root, check=True)
+    site = root / "site"
+    assert 'dir="rtl"' in (site / "index.html").read_text()
+    assert 'transform="matrix(-1 0 0 1' in (site / "components" / "api" / "index.html"
+                                            ).read_text()
+    result = subprocess.run([str(java), "-jar", str(VNU), "--errors-only", "--skip-non-html",
+                             "--filterfile", str(FILTER), str(site)],
+                            capture_output=True, text=True, timeout=300)
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert lines == [], "\n".join(lines)
+    assert len(list(site.rglob("*.html"))) > 10

@@ -29,7 +29,10 @@ def stamp_html(site: Site) -> Markup:
     notice = _("This page has not been refreshed since %(time)s; the status may be out "
                "of date.") % {"time": shown}
     if config.contact:
-        notice += f" {_('Other ways to reach us:')} {clean(config.contact)}"
+        contact = clean(config.contact)
+        if tr.direction == "rtl":  # the script sets plain text: isolate the site's words
+            contact = f"\u2068{contact}\u2069"  # FIRST STRONG ISOLATE … POP
+        notice += f" {_('Other ways to reach us:')} {contact}"
     built = Markup('<time datetime="{}">{}</time>').format(iso_utc(site.now), shown)
     return Markup('<p class="mks-built" id="mks-built" data-built="{}" data-stale-after="{}" '
                   'data-stale="{}">{}</p>').format(

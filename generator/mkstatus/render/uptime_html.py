@@ -242,6 +242,14 @@ def _environment(tr: Translator) -> Environment:
                        coverage_note=lambda share, what: coverage_note(share, what, tr),
                        notes=lambda d: day_notes(d, tr))
     env.globals["LEGEND"] = [(cls, tr.gettext(label)) for cls, label in LEGEND]
+    # Right to left, time runs from right to left: the bars do so by themselves (a flex
+    # row follows the page's direction); the charts are mirrored, their plot by a
+    # transform and their labels' x by ``mx`` (the anchors, `start` and `end`, already
+    # follow the direction).
+    rtl = tr.direction == "rtl"
+    env.globals["rtl"] = rtl
+    env.filters["mx"] = (lambda x, width: f"{width - float(x):g}") if rtl else (
+        lambda x, width: x)
     return env
 
 
