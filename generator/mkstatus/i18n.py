@@ -98,6 +98,12 @@ class Translator:
                 format_date(local, "medium", locale=self.locale))
         return f"{text} {zone_name(local)}"
 
+    def day(self, day: date) -> str:
+        """A day alone: ``2027-12-31`` in English, the locale's medium date otherwise
+        (``31 déc. 2027``, ``2027/12/31``)."""
+        return day.isoformat()[:10] if self.english else format_date(day, "medium",
+                                                                    locale=self.locale)
+
     def clock(self, moment: datetime, zone: tzinfo) -> str:
         """The time of day alone, with the zone named, where the day goes without saying
         (``10:30 NZDT``)."""

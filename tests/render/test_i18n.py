@@ -345,3 +345,27 @@ def test_report_periods_and_spans_in_the_locale() -> None:
     assert seconds_text(93784, en) == "1 d 2 h 3 min 4 s"
     assert seconds_text(0, en) == "0 s"
     assert seconds_text(93784, fr) == "1\u202fj 2\u202fh 3\xa0min 4\u202fs"
+
+
+def test_a_recurring_maintenance_rule_in_words() -> None:
+    """The calendar's description words the RRULE (the RRULE property keeps it for
+    calendar programs); a part without words keeps the rule as written."""
+    from mkstatus.render.rule_words import rule_text
+
+    zone = ZoneInfo("Pacific/Auckland")
+    demo = "FREQ=MONTHLY;UNTIL=20271231T105959Z;BYDAY=1WE"  # the demo's, normalized
+    assert rule_text(demo, zone, translator("en")) == \
+        "every month on the first Wednesday, until 2027-12-31"
+    assert rule_text(demo, zone, translator("fr")) == \
+        "tous les mois, le premier mercredi, jusqu’au 31 déc. 2027"
+    assert rule_text(demo, zone, translator("ja")) == "1か月ごとの第1水曜日、2027/12/31まで"
+    weekly = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=10"
+    assert rule_text(weekly, zone, translator("en")) == \
+        "every 2 weeks on Tuesday and Thursday, 10 times"
+    assert rule_text(weekly, zone, translator("de")) == \
+        "alle 2 Wochen am Dienstag und Donnerstag, 10-mal"
+    assert rule_text("FREQ=WEEKLY", zone, translator("ar")) == "كل أسبوع"
+    assert rule_text("FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=15", zone, translator("en")) == \
+        "every year in January and July on day 15 of the month"
+    odd = "FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO,TU"
+    assert rule_text(odd, zone, translator("fr")) == odd

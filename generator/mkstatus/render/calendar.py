@@ -35,6 +35,7 @@ from mkstatus.i18n import translator
 from mkstatus.incidents.recurrence import AHEAD, series_rule, start_on
 from mkstatus.model import Incident, Kind, MaintenanceStatus
 from mkstatus.render import urls
+from mkstatus.render.rule_words import rule_text
 from mkstatus.text import clean
 
 
@@ -195,10 +196,13 @@ def _description(site: Site, v: View, url: str) -> str:
 
 def _series_description(site: Site, s: Series, shown: View, cancelled: Sequence[date],
                         url: str) -> str:
-    _ = translator(site.config.language).gettext
+    tr = translator(site.config.language)
+    _ = tr.gettext
     names = {c.id: c.name for c in site.config.components}
+    assert s.incident.recurrence is not None
     parts = [_("Repeats: %(rule)s (times in %(zone)s)") % {
-        "rule": s.incident.recurrence, "zone": site.config.zone.key}]
+        "rule": rule_text(s.incident.recurrence, site.config.zone, tr),
+        "zone": site.config.zone.key}]
     affected = [names.get(cid, cid) for cid in s.incident.component_ids]
     if affected:
         parts.append(_("Affected: %(names)s") % {"names": ", ".join(affected)})
