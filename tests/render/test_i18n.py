@@ -207,6 +207,54 @@ def _neutral(text: str) -> str:
     return head + "\n---\n" + "\n".join(lines) + "\n"
 
 
+# Words a French page never holds but nearly every English sentence does.
+GRAMMAR = ("the", "of", "and", "with", "since", "from", "our", "is", "are", "to", "by",
+           "not", "yet", "ago", "left", "per", "every", "until", "times", "uptime", "outage",
+           "data", "report", "reported", "detected", "days", "hours", "none")
+# The site's own words on a page (its introduction, descriptions and contact line, from
+# mkdocs.yml and docs/) and Material's footer credit ("Made with"), which are not ours.
+NOT_OURS = ("//script|//style|//nav|//footer|//*[contains(@class, 'md-tabs')]"
+            "|//*[contains(@class, 'mks-intro')]|//*[contains(@class, 'mks-description')]"
+            "|//*[contains(@class, 'mks-contact')]")
+
+
+def _english_grammar(site: Path) -> dict[str, list[str]]:
+    """Per page or feed of a non-English build, the English grammar words it shows."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(("assets/", "about/", "api/")):
+            continue
+        if path.suffix == ".html":
+            root = lxml_html.parse(str(path)).getroot()
+            for bad in root.xpath(NOT_OURS):
+                bad.drop_tree()
+            text = root.text_content() + " " + " ".join(
+                root.xpath("//@title|//@aria-label|//@alt"))
+        elif path.suffix in (".rss", ".atom"):
+            text = " ".join(etree.fromstring(path.read_bytes()).itertext())
+        elif path.suffix == ".ics":
+            unfolded = re.sub(r"\r?\n[ \t]", "", path.read_text())
+            text = " ".join(re.findall(r"(?m)^(?:SUMMARY|DESCRIPTION|NAME|X-WR-CALNAME):(.*)$",
+                                       unfolded))
+        else:
+            continue
+        text = re.sub(r"\S*[/@]\S*", "", text.replace("Example Networks Status", ""))
+        words = sorted({w for w in GRAMMAR if re.search(rf"(?<![\w-]){w}(?![\w-])", text)})
+        if words:
+            found[rel] = words
+    return found
+
+
+def test_the_grammar_check_catches_english_outside_the_catalogs(tmp_path: Path) -> None:
+    page = tmp_path / "x" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<!doctype html><html lang="fr"><body><p class="mks-contact">Call us'
+                    ' and the team</p><p>Disponibilité : 99 % since the start</p></body>'
+                    '</html>')
+    assert _english_grammar(tmp_path) == {"x/index.html": ["since", "the"]}
+
+
 @pytest.mark.slow
 def test_a_french_build_has_no_english_word_of_ours(tmp_path: Path) -> None:
     root = copy_demo(tmp_path / "fr", monolingual=True)  # French is the main language
@@ -230,6 +278,9 @@ def test_a_french_build_has_no_english_word_of_ours(tmp_path: Path) -> None:
     found = {(rel, phrase) for rel, text in texts.items() for phrase in phrases
              if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)}
     assert sorted({p for _, p in found}) == [], sorted({p: r for r, p in found}.items())
+    # The second oracle: English that no msgid holds (a string never put in the catalogs)
+    # shows as English grammar words.
+    assert _english_grammar(site) == {}
     home = lxml_html.parse(str(site / "index.html")).getroot()
     assert home.get("lang") == "fr"
     assert "Dernière mise à jour le 23 nov. 2026, 10:00 NZDT" in " ".join(
