@@ -420,3 +420,32 @@ def test_a_recurring_maintenance_rule_in_words() -> None:
         "every year in January and July on day 15 of the month"
     odd = "FREQ=MONTHLY;BYSETPOS=1;BYDAY=MO,TU"
     assert rule_text(odd, zone, translator("fr")) == odd
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["ja", "de"])
+def test_every_time_on_the_pages_is_babels_for_the_site_zone(language: str,
+                                                             tmp_path: Path) -> None:
+    """Each `<time datetime>` a build in `ja` or `de` shows reads as Babel (CLDR) formats
+    that instant in the site's zone, with the zone named: the full medium date and time,
+    or the time of day alone (a promise due today)."""
+    root = copy_demo(tmp_path / language, monolingual=True)
+    config = root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^theme:\n", f"theme:\n  language: {language}\n",
+                             config.read_text(), count=1))
+    mkstatus("build", "--now", DEMO_NOW, cwd=root, check=True)
+    zone = ZoneInfo("Pacific/Auckland")  # the demo's `timezone`
+    locale = translator(language).locale
+    seen = 0
+    for page in ("index.html", "history/index.html", "components/email/index.html",
+                 "incidents/2026-11-22-email-delivery-delays/index.html", "uptime/index.html"):
+        for element in lxml_html.parse(str(root / "site" / page)).getroot().iter("time"):
+            moment = datetime.fromisoformat(element.get("datetime").replace("Z", "+00:00"))
+            local = moment.astimezone(zone)
+            clock = format_skeleton("Hm", local, locale=locale)
+            full = locale.datetime_formats["medium"].format(
+                clock, format_date(local, "medium", locale=locale))
+            assert element.text_content() in (f"{full} {local.tzname()}",
+                                               f"{clock} {local.tzname()}"), (page, element)
+            seen += 1
+    assert seen > 20
