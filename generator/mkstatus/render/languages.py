@@ -3,8 +3,8 @@
 With `languages: [en, fr]` the main language is at the site's root and each further one
 in its own tree (`/fr/`, built by the MkDocs adapter from ``project.language_site``).
 Every page then carries, in its head, one `<link rel="alternate" hreflang>` per language
-(absolute, and `x-default` for the main language's page), and at the top of its content a
-visible switch with relative links, so the choice also works without JavaScript, from a
+(absolute, and `x-default` for the main language's page), and in its footer a visible
+switch with relative links, so the choice also works without JavaScript, from a
 folder on disk and in `mkstatus serve`.
 """
 
@@ -54,7 +54,7 @@ def alternate_links(site: Site, page_url: str) -> str:
 
 
 def language_switch(site: Site, page_url: str) -> str:
-    """The visible switch at the top of the page: every language by its own name, the
+    """The visible switch in the page's footer: every language by its own name, the
     page's own unlinked, each other one linked to the same page in that language."""
     config = main_site(site).config
     if not config.further_languages:
