@@ -211,3 +211,23 @@ def test_an_update_in_the_main_language_gives_translations_its_heading(bilingual
     assert "## 2026-11-24 09:25 +13:00 — Monitoring\nLe courrier passe.\n\n## 2026-11-24 " \
         "08:40" in (bilingual / FR).read_text()
     assert run(bilingual, "check", "--strict")[0] == 0
+
+
+def test_a_summary_waiting_for_its_translation_is_shown_with_a_note(bilingual: Path) -> None:
+    write(bilingual, ID, MAIN.replace("---\n\n## 2026-11-24 08:40",
+                                      "---\n\nA disk filled up.\n\n## 2026-11-24 08:40"))
+    write(bilingual, f"{ID}.fr", FRENCH.replace("Certains courriels sont retardés.\n", ""))
+    code, out = run(bilingual, "check")
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith("warning")] == [
+        f"warning: {FR}:1:1: the summary is waiting for its fr translation",
+        f"warning: {FR}:12:4: update 'Investigating' at 2026-11-24 08:00 NZDT is waiting for "
+        "its fr translation (the fr pages show the en text meanwhile)",
+    ]
+    code, out = run(bilingual, "build")
+    assert code == 0, out
+    page = (bilingual / "site" / "fr" / "incidents" / ID / "index.html").read_text()
+    assert ('<p class="mks-untranslated">Ce texte n’est pas encore traduit.</p>\n'
+            '<div lang="en">\n\n<p>A disk filled up.</p>') in page
+    assert page.count("Cette mise à jour n’est pas encore traduite.") == 1
+    assert "Un serveur de messagerie est plein." in page
