@@ -21,15 +21,40 @@ from datetime import date, datetime, timedelta, tzinfo
 from functools import cache
 from importlib import resources
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_skeleton
-from babel.units import format_unit
+from typing import TYPE_CHECKING, Any
 
 from mkstatus.times import zone_name
 
+if TYPE_CHECKING:
+    from babel import Locale
+
 DOMAIN = "mkstatus"
 DEFAULT = "en"
+
+
+# Babel's formatting, imported on first use: plain English (``Translator.plain_english``)
+# is written without it, so a build in English does not import Babel.
+def format_date(*args: Any, **kwargs: Any) -> str:
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(*args, **kwargs)
+
+
+def format_skeleton(*args: Any, **kwargs: Any) -> str:
+    from babel.dates import format_skeleton as babel_format_skeleton
+
+    return babel_format_skeleton(*args, **kwargs)
+
+
+def format_unit(*args: Any, **kwargs: Any) -> str:
+    from babel.units import format_unit as babel_format_unit
+
+    return babel_format_unit(*args, **kwargs)
+
+
+# English month names, as Babel's ``en`` locale writes them (see ``Translator.month``).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
 def N_(message: str) -> str:
@@ -57,11 +82,19 @@ def shipped() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Translator:
-    """One language's words and formats; made once per language (``translator``)."""
+    """One language's words and formats; made once per language (``translator``).
+
+    Plain English (``en``, the default) is written without Babel, so a build in English
+    does not import it; every other language asks Babel (CLDR) for its locale."""
 
     language: str  # as the site wrote it (Material's code), e.g. ``pt-BR``
-    locale: Locale
     catalog: gettext_module.NullTranslations
+    plain_english: bool = False  # ``en``: the forms below, Babel not needed
+
+    @property
+    def locale(self) -> Locale:
+        """Babel's locale of the language (English when Babel does not know it)."""
+        return _locale(babel_name(self.language or DEFAULT))
 
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message)
@@ -75,23 +108,26 @@ class Translator:
 
     @property
     def english(self) -> bool:
-        return self.locale.language == "en"
+        return self.plain_english or self.locale.language == "en"
 
     @property
     def direction(self) -> str:
         """``rtl`` or ``ltr``, for the ``dir`` attribute of what we write."""
+        if self.plain_english:
+            return "ltr"
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
     @property
     def tag(self) -> str:
         """The BCP 47 tag of feeds and ``hreflang`` (``pt-BR``)."""
-        return str(self.locale).replace("_", "-")
+        return "en" if self.plain_english else str(self.locale).replace("_", "-")
 
     def time(self, moment: datetime, zone: tzinfo) -> str:
         """Local, absolute, with the zone named: ``22 nov. 2026, 14:05 NZDT``."""
         local = moment.astimezone(zone)
         if self.english:
-            text = format_datetime(local, "yyyy-MM-dd HH:mm", locale=self.locale)
+            # Babel's "yyyy-MM-dd HH:mm"
+            text = f"{local.year:04d}-{local.month:02d}-{local.day:02d} {local:%H:%M}"
         else:
             text = self.locale.datetime_formats["medium"].format(
                 format_skeleton("Hm", local, locale=self.locale),
@@ -143,15 +179,21 @@ class Translator:
 
     def quarter(self, day: date) -> str:
         """The quarter of ``day`` with its year: ``Q4 2026``, ``T4 2026``, ``2026/Q4``."""
+        if self.plain_english:  # Babel's en "yQQQ"
+            return f"Q{(day.month - 1) // 3 + 1} {day.year}"
         return format_skeleton("yQQQ", day, locale=self.locale)
 
     def year(self, day: date) -> str:
         """The year of ``day`` as the locale writes it alone: ``2026``, ``2026年``."""
+        if self.plain_english:  # Babel's en "y"
+            return str(day.year)
         return format_skeleton("y", day, locale=self.locale)
 
     def month(self, year: int, month: int, heading: bool = True) -> str:
         """A month and its year: ``Novembre 2026`` as a heading, ``novembre 2026`` inside
         a sentence (``heading=False``)."""
+        if self.plain_english:  # Babel's en "yMMMM", capitalised already
+            return f"{MONTHS[month - 1]} {year}"
         text = format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)
         return text[:1].upper() + text[1:] if heading else text
 
@@ -161,10 +203,17 @@ def translator(language: str = DEFAULT) -> Translator:
     """The translator of ``language``; a language we have no catalog for keeps English
     words (Babel still formats its dates when it knows the locale)."""
     name = babel_name(language or DEFAULT)
-    try:
-        locale = Locale.parse(name)
-    except (UnknownLocaleError, ValueError):
-        locale = Locale.parse(DEFAULT)
     catalog = gettext_module.translation(DOMAIN, str(locale_dir()), languages=[name],
                                          fallback=True)
-    return Translator(language=language or DEFAULT, locale=locale, catalog=catalog)
+    return Translator(language=language or DEFAULT, catalog=catalog,
+                      plain_english=name == DEFAULT)
+
+
+@cache
+def _locale(name: str) -> Locale:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(DEFAULT)

@@ -29,7 +29,7 @@ from mkstatus.incidents.translations import load_translations, localize
 from mkstatus.model import Incident, SiteConfig
 from mkstatus.probes.verdicts import expiring_certs, max_gap_for, probe_history
 from mkstatus.render.pages import MarkdownConfig
-from mkstatus.render.sanitize import markup_warnings
+from mkstatus.render.sanitize import builtin_extensions, markup_warnings
 from mkstatus.samples.aggregates import load_aggregates
 from mkstatus.samples.cache import cache_file
 from mkstatus.samples.model import Sample
@@ -154,7 +154,8 @@ def _markup_warnings(project: Project, config: SiteConfig, incidents: list[Incid
         text = read_text(project.root / incident.path) or ""
         return text.replace("\r\n", "\n").split("\n")
 
-    return markup_warnings(incidents, convert, lines_of)
+    return markup_warnings(incidents, convert, lines_of,
+                           web_links_safe=builtin_extensions(project.markdown.extensions))
 
 
 def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tuple[

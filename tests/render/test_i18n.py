@@ -7,12 +7,13 @@ import functools
 import json
 import re
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import format_date, format_skeleton
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -449,3 +450,26 @@ def test_every_time_on_the_pages_is_babels_for_the_site_zone(language: str,
                                                f"{clock} {local.tzname()}"), (page, element)
             seen += 1
     assert seen > 20
+
+
+def test_plain_english_writes_what_babel_writes_for_en() -> None:
+    """English is written without Babel (a build in English does not import it); the
+    words and times are Babel's ``en`` forms all the same."""
+    tr, en = translator("en"), Locale.parse("en")
+    assert tr.plain_english and not translator("en-GB").plain_english
+    assert (tr.tag, tr.direction, tr.english) == ("en", "ltr", True)
+    assert tr.locale == en
+    zones = [timezone(timedelta(minutes=m)) for m in (0, 60, -300, 765, 345)]
+    for step in range(0, 60 * 24 * 800, 997):
+        moment = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=step)
+        zone = zones[step % len(zones)]
+        assert tr.time(moment, zone).startswith(
+            format_datetime(moment.astimezone(zone), "yyyy-MM-dd HH:mm", locale=en) + " ")
+    for year in (1999, 2026):
+        for month in range(1, 13):
+            text = format_skeleton("yMMMM", date(year, month, 1), locale=en)
+            assert tr.month(year, month) == text[:1].upper() + text[1:]
+            assert tr.month(year, month, heading=False) == text
+            first = date(year, month, 1)
+            assert tr.quarter(first) == format_skeleton("yQQQ", first, locale=en)
+            assert tr.year(first) == format_skeleton("y", first, locale=en)

@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from mkstatus.compute.site import Site
+from mkstatus.derived import cache_dir
 from mkstatus.errors import MkstatusError
 from mkstatus.i18n import translator
 from mkstatus.mkdocs.inline import inline, inline_source
@@ -196,6 +197,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         theme_dir = str(Path(__file__).parent / "theme")
         if theme_dir not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        # Compiled templates are kept in the site's cache folder for the next build.
+        BYTECODE.use_folder(cache_dir(Path(config.config_file_path).resolve().parent))
         # Material prints site_name unescaped; "Smith & Co" must stay valid HTML.
         self.site_name = config.site_name
         config.site_name = html.escape(config.site_name, quote=True)

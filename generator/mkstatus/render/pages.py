@@ -74,7 +74,7 @@ def inline_label(label: str, tr: Translator) -> str:
     """A status name inside a sentence ("(partial outage)"): lower case where the
     language writes it so; German keeps its nouns capitalised."""
     text = tr.gettext(label)
-    return text if tr.locale.language == "de" else text.lower()
+    return text if not tr.plain_english and tr.locale.language == "de" else text.lower()
 
 
 def _finalize(value: Any) -> Any:

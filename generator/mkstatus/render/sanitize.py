@@ -91,20 +91,42 @@ def findings(html: str) -> list[Finding]:
 # an autolink (`<`), a link or image (`](`, or `]:` for a reference), an attribute list
 # (`{`). The rest, nearly every message, is not converted twice.
 _MAY_CHANGE = re.compile(r"<|\]\s*[(:]|\{")
+# With Python-Markdown's own extensions only (``builtin_extensions``), a link or reference
+# to an http(s) or mailto URL makes an <a> or <img> the allowlist keeps whole: such links
+# alone (most messages have one) need no conversion either.
+_MAY_CHANGE_BUT_WEB_LINKS = re.compile(r"<|\{|\](?=\s*[(:])(?!\s*[(:]\s*(?:https?://|mailto:))")
+BUILTIN_EXTENSIONS = frozenset({
+    "abbr", "admonition", "attr_list", "def_list", "extra", "fenced_code", "footnotes",
+    "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc", "wikilinks",
+    "codehilite", "legacy_attrs", "legacy_em"})
+
+
+def builtin_extensions(extensions: Iterable[object]) -> bool:
+    """Whether every Markdown extension is one of Python-Markdown's own, by name."""
+    return all(isinstance(e, str) and e.removeprefix("markdown.extensions.")
+               in BUILTIN_EXTENSIONS for e in extensions)
+
+
+def may_change(text: str, web_links_safe: bool = False) -> bool:
+    """Whether ``text``'s HTML may hold something the allowlist removes (else it is not
+    converted to look); ``web_links_safe``: see ``markup_warnings``."""
+    return bool((_MAY_CHANGE_BUT_WEB_LINKS if web_links_safe else _MAY_CHANGE).search(text))
 
 
 def markup_warnings(incidents: Iterable[Incident], convert: Callable[[str], str],
-                    lines_of: Callable[[Incident], list[str]]) -> list[Problem]:
+                    lines_of: Callable[[Incident], list[str]],
+                    web_links_safe: bool = False) -> list[Problem]:
     """A warning for each thing ``sanitize`` would remove from an incident's summary,
     update messages or postmortem, at the line of the Markdown it comes from (found by
-    searching from the section's heading, else the heading itself)."""
+    searching from the section's heading, else the heading itself). ``web_links_safe``:
+    the site's Markdown extensions are all ``builtin_extensions``."""
     out: list[Problem] = []
     for incident in incidents:
         texts = [(incident.summary, 0), (incident.postmortem, -1)]
         texts += [(u.message, u.line) for u in incident.updates]
         lines: list[str] | None = None
         for text, start in texts:
-            if not text or not _MAY_CHANGE.search(text):
+            if not text or not may_change(text, web_links_safe):
                 continue
             found = findings(convert(text))
             if found and lines is None:

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from mkstatus import __version__
+from mkstatus.derived import cache_dir
 from mkstatus.files import atomic_write
 from mkstatus.samples.model import FilePart, part_of, part_records
 
@@ -45,11 +45,8 @@ _RACY_NS = 2_000_000_000
 
 def cache_file(project_root: Path) -> Path | None:
     """Where a site's sample cache lives, or None when ``$MKSTATUS_CACHE_DIR=off``."""
-    where = os.environ.get("MKSTATUS_CACHE_DIR", "")
-    if where.lower() == "off":
-        return None
-    base = Path(where) if where else project_root / ".mkstatus-cache"
-    return base / "samples.json"
+    base = cache_dir(project_root)
+    return None if base is None else base / "samples.json"
 
 
 class SampleCache:

@@ -45,9 +45,7 @@ from functools import cache, partial
 from itertools import repeat
 from operator import add, attrgetter, getitem
 from pathlib import Path
-from typing import Annotated, Any
-
-import msgspec
+from typing import TYPE_CHECKING, Any
 
 from mkstatus import parallel
 from mkstatus.samples.cache import SampleCache, file_digest
@@ -64,6 +62,7 @@ from mkstatus.samples.model import (
 from mkstatus.samples.reduce import (
     CODES,
     DAY_US,
+    OUTCOME_CODES,
     Columns,
     Window,
     components,
@@ -80,30 +79,13 @@ from mkstatus.samples.store import (
     raw_files,
 )
 
+if TYPE_CHECKING:
+    from mkstatus.samples.decode import Record
+
 _FRACTIONS = {"Z": 0, **{f".{ms:03d}Z": ms * 1000 for ms in range(1000)}}
 _CERT_CACHE_LIMIT = 4096
 _FILES_PER_WORKER = 24
 _PART = 4  # day-files per part shared out between processes
-
-# The samples' JSON, as ``parse_line`` accepts it: unknown keys ignored, the last of
-# duplicate keys wins, and integers within int64 (``json.loads`` takes any size: a file
-# with an integer out of int64, or an ``e`` that is not text, is read by ``read_file``).
-_Int = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)]
-
-
-class _Record(msgspec.Struct, gc=False):
-    t: str
-    c: str
-    o: str
-    h: _Int | None = None
-    l: _Int | None = None  # noqa: E741 - the file format's key
-    x: str | None = None
-    e: str | None = None
-
-
-_PLAIN_ARRAY = msgspec.json.Decoder(list[_Record])
-_PLAIN_LINE = msgspec.json.Decoder(_Record)
-
 
 @dataclass(frozen=True, slots=True)
 class RawSummary:
@@ -147,17 +129,39 @@ def raw_samples(root: Path, *, since: datetime, until: datetime,
                 warn: Callable[[str], None]) -> list[Sample]:
     """The raw samples in [since, until] as ``Sample`` objects, sorted and deduplicated
     as everywhere (``reduce.unique_order``), for the few day-files whose figures need
-    every sample (the last hours' latency); compacted days have none."""
+    every sample (the last hours' latency); compacted days have none. Each file is read
+    as ``summarize_samples`` reads it (``_Reader``: msgspec, else line by line)."""
+    lo, hi = to_us(since), to_us(until)
+    reader = _Reader()
+    us: list[int] = []
     found: list[Sample] = []
-    for _, d in day_files(root, since.astimezone(UTC).date()):
+    for day, d in day_files(root, since.astimezone(UTC).date()):
         for path in raw_files(d):
-            if aggregate_file(d, path.stem) is None:
-                found += [s for s in read_file(path, path.stem, warn) if since <= s.time <= until]
+            if aggregate_file(d, path.stem) is not None:
+                continue
+            reader.warnings = []
+            region = path.stem
+            times, comps, codes, lat, certs, http, errors = reader.columns(
+                path, path.read_bytes(), day, region, strict=False)
+            for message in reader.warnings:
+                warn(message)
+            keep = [i for i, t in enumerate(times) if lo <= t <= hi]
+            us += [times[i] for i in keep]
+            found += [Sample(time=from_us(times[i]), component=comps[i], region=region,
+                             outcome=OUTCOME_CODES[codes[i]], http_code=http[i],
+                             latency_ms=lat[i], cert_expires=certs[i], error=errors[i])
+                      for i in keep]
     if not found:
         return []
+    # Sorted by (time, component, region), a prefix of ``unique_order``'s key: when no
+    # two samples share all three, that is its order, and there is nothing to drop.
+    keys = [(t, s.component, s.region) for t, s in zip(us, found, strict=True)]
+    order = sorted(range(len(found)), key=keys.__getitem__)
+    if all(keys[a] != keys[b] for a, b in zip(order, order[1:], strict=False)):
+        return [found[i] for i in order]
     columns = zip(*((s.component, s.region, CODES[s.outcome.value], s.latency_ms,
                      s.cert_expires, s.http_code, s.error) for s in found), strict=True)
-    return [found[i] for i in unique_order([to_us(s.time) for s in found], *columns)]
+    return [found[i] for i in unique_order(us, *columns)]
 
 
 def reduce_day_file(day: date, region: str, path: Path, data: bytes, max_gap: timedelta,
@@ -386,7 +390,7 @@ class _Reader:
                         [s.latency_ms for s in samples], [s.cert_expires for s in samples],
                         [s.http_code for s in samples], [s.error for s in samples]))
 
-    def _plain_columns(self, records: list[_Record], day: date) -> Columns:
+    def _plain_columns(self, records: list[Record], day: date) -> Columns:
         """Columns of records msgspec decoded (so typed as ``parse_line`` accepts them);
         raises unless every time is canonical and in ``day`` and every outcome known."""
         if not records:
@@ -425,7 +429,7 @@ def _utf8(data: bytes) -> bool:
     return True
 
 
-def _parse_records(data: bytes) -> list[_Record] | None:
+def _parse_records(data: bytes) -> list[Record] | None:
     """Every line's decoded record, or None when one call cannot be proved to equal
     per-line decoding (see the module docstring) or a line does not decode."""
     body = data[:-1] if data.endswith(b"\n") else data
@@ -434,13 +438,9 @@ def _parse_records(data: bytes) -> list[_Record] | None:
     lines = body.count(b"\n") + 1
     if not body.startswith(b"{") or body.count(b"\n{") != lines - 1:
         return None
-    try:
-        if b"[" in body:
-            records = list(map(_PLAIN_LINE.decode, body.split(b"\n")))
-        else:
-            records = _PLAIN_ARRAY.decode(b"[" + body.replace(b"\n", b"\n,") + b"]")
-    except msgspec.DecodeError:
-        return None
-    return records if len(records) == lines else None
+    # msgspec is imported on the first day-file read: a site without samples never loads it.
+    from mkstatus.samples.decode import decode_array, decode_lines
 
-
+    records = decode_lines(body.split(b"\n")) if b"[" in body else decode_array(
+        b"[" + body.replace(b"\n", b"\n,") + b"]")
+    return records if records is not None and len(records) == lines else None
