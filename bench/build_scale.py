@@ -9,6 +9,8 @@ with the same settings as the demo (search off, short nav). Wall time and peak m
 from the child process.
 
     .venv/bin/python bench/build_scale.py                       # N = 100, 1000
+    .venv/bin/python bench/build_scale.py -n 10 100 1000 10000 --days 0 90 --also 10000:365 \\
+        --components 20 --repeat 3                              # issue 20's table
     .venv/bin/python bench/build_scale.py -n 100 1000 10000 --days 365 --components 20
     .venv/bin/python bench/build_scale.py -n 1000 --days 365 --components 20 --compact-days 7
     .venv/bin/python bench/build_scale.py -n 100 --demo         # also time the demo site
@@ -17,6 +19,7 @@ from the child process.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -180,27 +183,45 @@ def size_of(folder: Path) -> tuple[int, int]:
 
 
 def bench_env() -> dict[str, str]:
-    """The environment of every timed build: no MkDocs 2 notice, the real clock."""
+    """The environment of every timed build: no MkDocs 2 notice, the real clock, and
+    Python's bytecode written and read as for an installed package (the floor's packages
+    have theirs; with PYTHONDONTWRITEBYTECODE, mkstatus from a checkout would compile its
+    modules on every run)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("SOURCE_DATE_EPOCH", None)
+    for name in ("SOURCE_DATE_EPOCH", "PYTHONDONTWRITEBYTECODE", "MKSTATUS_CACHE_DIR"):
+        env.pop(name, None)
     return env
 
 
+KINDS = ("mkstatus", "cold", "floor")
+HEADER = ("|      N | days |   samples |  pages | mkstatus CPU s       | cold CPU s           "
+          "| floor CPU s          | CPU / floor | cold / floor | mkstatus wall s      "
+          "| floor wall s         | mkstatus peak MB | cold peak MB | floor peak MB |")
+
+
 def print_header(repeat: int) -> None:
-    print(f"medians of {repeat} builds each; mkstatus without its sample cache (a fresh "
-          "clone), rebuild: the next build with it")
-    print("|      N |   samples |  pages | mkstatus  | mk CPU    |  rebuild  |   peak    |"
-          "  output   |  floor    | floor CPU | ratio | CPU ratio |")
-    print("|-------:|----------:|-------:|----------:|----------:|----------:|----------:|"
-          "----------:|----------:|----------:|------:|----------:|", flush=True)
+    print(f"Paired runs, alternating, {repeat} of each; median (min-max). mkstatus: a build "
+          "with the derived cache the previous build left (.mkstatus-cache: sample cache, "
+          "compiled templates), as every build but a fresh clone's; cold: without it; "
+          "floor: plain MkDocs + Material, same pages. CPU = user + system of the build and "
+          "its workers; peak = largest RSS of one process.")
+    print(HEADER)
+    print("|" + "|".join("-" * (len(c) - 1) + ":" for c in HEADER.split("|")[1:-1]) + "|",
+          flush=True)
+
+
+def spread(values: list[float], digits: int = 2) -> str:
+    """Median and (min-max), e.g. ``1.23 (1.20-1.31)``."""
+    return (f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}-"
+            f"{max(values):.{digits}f})")
 
 
 def run(n: int, components: int, days: int, env: dict[str, str] | None,
         compact_days: int | None, repeat: int) -> dict[str, Any]:
-    """Builds mkstatus and the floor alternately ``repeat`` times (so a slow spell of a
-    shared machine hits both), prints medians as a table row and returns them. Each
-    mkstatus build starts without the sample cache, as in a fresh clone; then one more
-    build shows a rebuild with it. ``env`` None: ``bench_env()``."""
+    """Builds mkstatus (with its cache), mkstatus cold (without it) and the floor, one
+    after the other, ``repeat`` times, rotating which goes first, so a slow spell of a
+    shared machine hits all three; prints medians and spread as a table row and returns
+    every figure. ``env`` None: ``bench_env()``."""
     env = bench_env() if env is None else env
     with tempfile.TemporaryDirectory(prefix="mkstatus-bench-") as tmp:
         root = Path(tmp) / "site-src"
@@ -209,32 +230,40 @@ def run(n: int, components: int, days: int, env: dict[str, str] | None,
               NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
         mkdocs = [str(Path(sys.executable).with_name("mkdocs")), "build", "-q"]
         floor = Path(tmp) / "floor"
-        cold, cold_cpu, peaks, floors, floor_cpu = [], [], [], [], []
-        for _ in range(repeat):
-            shutil.rmtree(root / ".mkstatus-cache", ignore_errors=True)
-            seconds, cpu, peak = timed_cpu(mk, root, env)
-            cold.append(seconds)
-            cold_cpu.append(cpu)
-            peaks.append(peak)
-            if not floor.exists():
-                total, pages = size_of(root / "site")
-                make_floor(floor, pages, root / "incidents")
-            f_wall, f_cpu, _ = timed_cpu(mkdocs, floor, env)
-            floors.append(f_wall)
-            floor_cpu.append(f_cpu)
-        warm = timed(mk, root, env)[0]
-        mk_s, f_s = statistics.median(cold), statistics.median(floors)
-        mk_c, f_c = statistics.median(cold_cpu), statistics.median(floor_cpu)
-        print(f"| {n:>6} | {samples:>9,} | {pages:>6} | {mk_s:7.2f} s | {mk_c:7.2f} s | "
-              f"{warm:7.2f} s | {max(peaks):6.0f} MB | {total / 1e6:7.1f} MB | "
-              f"{f_s:7.2f} s | {f_c:7.2f} s | {mk_s / f_s:5.2f} | {mk_c / f_c:9.2f} |",
-              flush=True)
+        timed_cpu(mk, root, env)  # the cache of a previous build, and the page count
+        total, pages = size_of(root / "site")
+        make_floor(floor, pages, root / "incidents")
+        figures: dict[str, dict[str, list[float]]] = {
+            k: {"wall": [], "cpu": [], "peak": []} for k in KINDS}
+        for turn in range(repeat):
+            for kind in KINDS[turn % 3:] + KINDS[:turn % 3]:
+                if kind == "cold":  # a fresh clone; the build leaves the cache again
+                    shutil.rmtree(root / ".mkstatus-cache", ignore_errors=True)
+                wall, cpu, peak = timed_cpu(mkdocs if kind == "floor" else mk,
+                                            floor if kind == "floor" else root, env)
+                for key, value in (("wall", wall), ("cpu", cpu), ("peak", peak)):
+                    figures[kind][key].append(value)
+        med = {k: {m: statistics.median(v) for m, v in f.items()} for k, f in figures.items()}
+        mk_f, cold_f, floor_f = figures["mkstatus"], figures["cold"], figures["floor"]
+        print(f"| {n:>6} | {days:>4} | {samples:>9,} | {pages:>6} | {spread(mk_f['cpu']):>20} "
+              f"| {spread(cold_f['cpu']):>20} | {spread(floor_f['cpu']):>20} | "
+              f"{med['mkstatus']['cpu'] / med['floor']['cpu']:>11.2f} | "
+              f"{med['cold']['cpu'] / med['floor']['cpu']:>12.2f} | "
+              f"{spread(mk_f['wall']):>20} | {spread(floor_f['wall']):>20} | "
+              f"{spread(mk_f['peak'], 0):>16} | {spread(cold_f['peak'], 0):>12} | "
+              f"{spread(floor_f['peak'], 0):>13} |", flush=True)
     return {"n": n, "components": components, "days": days, "compact_days": compact_days,
-            "samples": samples, "pages": pages, "repeat": repeat, "cold_s": mk_s,
-            "cold_all_s": cold, "rebuild_s": warm, "peak_mb": max(peaks),
-            "output_mb": total / 1e6, "floor_s": f_s, "floor_all_s": floors,
-            "ratio": mk_s / f_s, "rebuild_ratio": warm / f_s, "cold_cpu_s": mk_c,
-            "cold_cpu_all_s": cold_cpu, "floor_cpu_s": f_c, "cpu_ratio": mk_c / f_c}
+            "samples": samples, "pages": pages, "repeat": repeat, "output_mb": total / 1e6,
+            "all": figures, "median": med,
+            # the names bench/all.py reads
+            "cold_s": med["cold"]["wall"], "rebuild_s": med["mkstatus"]["wall"],
+            "peak_mb": max(cold_f["peak"] + mk_f["peak"]), "floor_s": med["floor"]["wall"],
+            "ratio": med["cold"]["wall"] / med["floor"]["wall"],
+            "rebuild_ratio": med["mkstatus"]["wall"] / med["floor"]["wall"],
+            "cold_cpu_s": med["cold"]["cpu"], "floor_cpu_s": med["floor"]["cpu"],
+            "cpu_ratio": med["cold"]["cpu"] / med["floor"]["cpu"],
+            "rebuild_cpu_s": med["mkstatus"]["cpu"],
+            "rebuild_cpu_ratio": med["mkstatus"]["cpu"] / med["floor"]["cpu"]}
 
 
 def main() -> None:
@@ -242,17 +271,21 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--components", type=int, default=6)
-    parser.add_argument("--days", type=int, default=0, help="days of 5-minute samples")
+    parser.add_argument("--days", type=int, nargs="+", default=[0],
+                        help="days of 5-minute samples; several: each N with each")
+    parser.add_argument("--also", nargs="*", default=[], metavar="N:DAYS",
+                        help="further sizes, e.g. 10000:365 for the memory figure")
     parser.add_argument("--compact-days", type=int, default=None, metavar="D",
                         help="compact samples older than D days first, as the scheduled "
                              "probe workflow does (7); default: every sample raw")
     parser.add_argument("--demo", action="store_true", help="also time the demo site")
     parser.add_argument("--repeat", type=int, default=3, metavar="R",
                         help="builds of each kind per N; medians are printed (default 3)")
+    parser.add_argument("--json", type=Path, default=None, help="also write every figure here")
     args = parser.parse_args()
     env = bench_env()
     print(f"mkstatus build vs plain mkdocs-material (floor), {os.cpu_count()} cores, "
-          f"{args.components} components, {args.days} days of samples "
+          f"{args.components} components with samples "
           f"({'raw' if args.compact_days is None else f'raw for {args.compact_days} days'}),"
           f" {date.today()}")
     if args.demo:
@@ -263,8 +296,12 @@ def main() -> None:
             seconds, peak = timed(mk, Path(tmp), env)
             print(f"demo site: {seconds:.2f} s wall, {peak:.0f} MB peak RSS")
     print_header(args.repeat)
-    for n in args.n:
-        run(n, args.components, args.days, env, args.compact_days, args.repeat)
+    sizes = [(n, d) for d in args.days for n in args.n]
+    sizes += [(int(a), int(b)) for a, b in (x.split(":") for x in args.also)]
+    results = [run(n, args.components, d, env, args.compact_days, args.repeat)
+               for n, d in sizes]
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
