@@ -136,7 +136,7 @@ def _from_epoch(seconds: str) -> datetime:
 
 def iso_utc(moment: datetime) -> str:
     """RFC 3339 in UTC with a Z, the form of every machine-readable output."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def show(moment: datetime, zone: tzinfo) -> str:

@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import markdown
+import nh3
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
-from mkstatus.render.sanitize import findings, may_change, sanitize, url_scheme
+from mkstatus.render.sanitize import findings, may_change, nh3_options, sanitize, url_scheme
 
 from tests.canaries import CANARIES, NOW, canary_site
 from tests.conftest import REPO, mkstatus
@@ -109,6 +110,12 @@ def test_web_links_alone_are_not_converted_and_nothing_hides_behind_one() -> Non
         for text in (canary, f"{canary} {WEB_LINKS[0]}", f"{WEB_LINKS[0]}\n\n{canary}"):
             if findings(convert(text)):
                 assert may_change(text, True), text
+
+
+def test_the_kept_cleaner_cleans_as_nh3_clean() -> None:
+    """``sanitize`` sets nh3 up once (``nh3.Cleaner``); the result is ``nh3.clean``'s."""
+    for html in [convert(RICH), *map(convert, CANARIES), *CANARIES]:
+        assert sanitize(html) == nh3.clean(html, **nh3_options())
 
 
 def test_most_canaries_are_dangerous_before_sanitizing() -> None:
