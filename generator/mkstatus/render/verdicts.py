@@ -44,7 +44,7 @@ def verdict_text(verdict: ProbeVerdict, now: datetime, zone: tzinfo, tr: Transla
     time = when(verdict.since or now, now, zone, tr)
     if not verdict.state:  # a vendor's word (upstream): "major outage since 14:05 NZDT"
         label = _(verdict.status.label)
-        label = label if tr.locale.language == "de" else label.lower()
+        label = label if not tr.plain_english and tr.locale.language == "de" else label.lower()
         return _("%(status)s since %(time)s") % {"status": label, "time": time}
     n, hit = verdict.regions, verdict.hit
     values = {"time": time, "count": n, "hit": hit}
