@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, tzinfo
 
-from babel.lists import format_list
-
 from mkstatus.i18n import N_, Translator
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -90,6 +88,8 @@ def _every(freq: str, n: int, tr: Translator) -> str:
 
 def join(items: list[str], tr: Translator) -> str:
     """A list as the locale writes one: "Tuesday and Thursday", « mardi et jeudi »."""
+    from babel.lists import format_list  # Babel only for sites with recurring rules
+
     return format_list(items, locale=tr.locale)
 
 
