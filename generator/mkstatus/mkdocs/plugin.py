@@ -177,6 +177,10 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.site_name: str | None = None  # as written, before escaping for the theme
         self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
         self.pages: dict[str, GeneratedPage] = {}  # generated page -> metadata, HTML
+        # `mkstatus serve` sets this to {} to keep what the next rebuild may reuse: the
+        # generated files' contents by path ("contents"), and MkDocs' files, nav and
+        # Jinja environment (see mkstatus.mkdocs.incremental).
+        self.kept: dict[str, Any] | None = None
 
     def project(self, config: MkDocsConfig) -> Project:
         config_file = Path(config.config_file_path).resolve()
@@ -222,6 +226,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         if intro is not None:
             files.remove(intro)  # its text is the home page's introduction
         self.pages = {}
+        contents: dict[str, str | bytes] = {}
         for out in outputs:
             existing = files.get_file_from_path(out.path)
             if existing is not None:
@@ -231,12 +236,14 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                 else InclusionLevel.NOT_IN_NAV
             if out.is_page:
                 self.pages[out.path] = out.page
-            content = out.content
+            content = contents[out.path] = out.content
             if out.path == urls.CSS:  # the dark palette without JavaScript, no request more
                 css = content.encode() if isinstance(content, str) else content
                 content = css + dark_without_script(config, css.decode()).encode()
             files.append(File.generated(config, out.path, content=content,
                                         inclusion=inclusion))
+        if self.kept is not None:
+            self.kept.update(contents=contents, files=files)
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -247,6 +254,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             if file is not None:
                 finish(file.page or Page(None, file, config), generated.meta, generated.body,
                        nav_urls)
+        if self.kept is not None:
+            self.kept["nav"] = nav
         return nav
 
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig,
@@ -267,6 +276,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         if self.site is not None:
             env.globals["mkstatus_stamp"] = stamp_html(self.site)
             env.globals["mkstatus_stale_script"] = self.site.config.stale_script
+        if self.kept is not None:
+            self.kept["env"] = env
         return env
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:

@@ -23,6 +23,7 @@ import socket
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +31,7 @@ from urllib.parse import urlsplit
 from mkdocs.livereload import LiveReloadServer
 
 from mkstatus.errors import ConfigError, MkstatusError
+from mkstatus.mkdocs import incremental
 from mkstatus.mkdocs.build import (
     build_now,
     console_log,
@@ -39,6 +41,7 @@ from mkstatus.mkdocs.build import (
     staging_dir,
     swap_in,
 )
+from mkstatus.mkdocs.incremental import Kept, stat
 from mkstatus.project import load_project
 from mkstatus.times import iso_utc
 
@@ -101,13 +104,13 @@ def _serve(config_file: Path, config: Any, dev_addr: str, serve_url: str,
            mount_path: str) -> None:
     host, port = config.dev_addr.host, config.dev_addr.port
     folder = Path(tempfile.mkdtemp(prefix="mkstatus-serve-"))
-    served = folder / "site"
-    server = PreviewServer(builder=lambda: None, host=host, port=port, root=str(served),
-                           mount_path=mount_path)
-    server.builder = _rebuilder(server, config_file, dev_addr, serve_url, served)
+    preview = Preview(config_file, dev_addr, serve_url, folder / "site")
+    server = PreviewServer(builder=lambda: None, host=host, port=port,
+                           root=str(preview.served), mount_path=mount_path)
+    server.builder = _rebuilder(server, preview)
     config.plugins.on_startup(command="serve", dirty=False)
     try:
-        _build(config, serve_url, served)  # invalid input at the start: refuse to start
+        preview.full(config, stat(str(config_file)))  # invalid input: refuse to start
         server.watch(config.docs_dir)
         server.watch(str(config_file))
         server = config.plugins.on_serve(server, config=config, builder=server.builder)
@@ -126,33 +129,67 @@ def _serve(config_file: Path, config: Any, dev_addr: str, serve_url: str,
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _build(config: Any, serve_url: str, served: Path) -> None:
-    """Validate and build into a staging folder, then swap it in for the served one."""
-    now = build_now(None)  # MKSTATUS_NOW (from --now) or the clock: serve follows time
-    config.site_url = serve_url  # links and feeds point at the preview, as in mkdocs serve
-    site = load_project(project_of(config), now)
-    staging = staging_dir(served)
-    try:
-        mkdocs_build(config, staging, site, serve_url=serve_url, unchanged="the preview")
-        swap_in(staging, served)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+class Preview:
+    """The preview's builds into ``served``: in full, validated first into a staging
+    folder swapped in when complete; or, after an incident edit, only what changed
+    (``incremental``), byte-identical to a full build."""
+
+    def __init__(self, config_file: Path, dev_addr: str, serve_url: str,
+                 served: Path) -> None:
+        self.config_file, self.dev_addr = config_file, dev_addr
+        self.serve_url, self.served = serve_url, served
+        self.kept: Kept | None = None  # the last full build's, while it may be reused
+
+    def build(self) -> str:
+        """Rebuild after a change: "incremental" or "full"."""
+        now = build_now(None)  # MKSTATUS_NOW (from --now) or the clock: serve follows time
+        kept, self.kept = self.kept, None  # back once the preview is consistent again
+        if kept is not None:
+            try:
+                count = incremental.rebuild(kept, now, self.served)
+            except MkstatusError:
+                self.kept = kept  # nothing was written: the next save may be incremental
+                raise
+            if count is not None:
+                self.kept = kept
+                log.info(f"Updated {count} file(s) of the preview.")
+                return "incremental"
+        before = stat(str(self.config_file))
+        self.full(mkdocs_config(self.config_file, dev_addr=self.dev_addr), before, now)
+        return "full"
+
+    def full(self, config: Any, config_file_before: tuple[str, int, int, int],
+             now: datetime | None = None) -> None:
+        """Validate and build into a staging folder, then swap it in for the served one;
+        ``config_file_before`` is mkdocs.yml's stat from before ``config`` was read."""
+        self.kept = None
+        snapshot = incremental.fingerprint(config)
+        now = now or build_now(None)
+        config.site_url = self.serve_url  # links and feeds point at the preview, as in
+        config.plugins["mkstatus"].kept = {}  # mkdocs serve; keep what a rebuild reuses
+        site = load_project(project_of(config), now)
+        staging = staging_dir(self.served)
+        try:
+            mkdocs_build(config, staging, site, serve_url=self.serve_url,
+                         unchanged="the preview")
+            swap_in(staging, self.served)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self.kept = incremental.keep(config, snapshot, config_file_before)
 
 
-def _rebuilder(server: PreviewServer, config_file: Path, dev_addr: str, serve_url: str,
-               served: Path) -> Callable[[], None]:
+def _rebuilder(server: PreviewServer, preview: Preview) -> Callable[[], None]:
     """The server's builder: never raises, since MkDocs' server would then keep every
     browser request waiting for a build that never completes."""
 
     def rebuild() -> None:
         log.info("Building the preview...")
         try:
-            config = mkdocs_config(config_file, dev_addr=dev_addr)
-            _build(config, serve_url, served)
+            preview.build()
         except MkstatusError as exc:
             _failed(server, str(exc))
         except OSError as exc:
-            _failed(server, f"{exc.filename or served}: {exc.strerror or exc}")
+            _failed(server, f"{exc.filename or preview.served}: {exc.strerror or exc}")
         except Exception:  # a bug: keep its traceback, and keep the preview serving
             _failed(server, "internal error (a bug):\n" + traceback.format_exc())
         else:

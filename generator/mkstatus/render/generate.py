@@ -15,6 +15,7 @@ from typing import Any
 
 from mkstatus import parallel
 from mkstatus.compute.site import Site
+from mkstatus.compute.status import View
 from mkstatus.errors import BuildError
 from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed, subscribe, urls
 from mkstatus.render.feeds import render_feeds
@@ -61,8 +62,11 @@ def _asset(site: Site) -> list[tuple[str, bytes]]:
 
 def generate(site: Site, page_extra: dict[str, Any] | None = None,
              renderers: Sequence[tuple[str, Renderer]] = (),
-             markdown_config: MarkdownConfig | None = None) -> list[Output]:
-    """Every file of the site that mkstatus makes, sorted, each path made once.
+             markdown_config: MarkdownConfig | None = None,
+             views: Sequence[View] | None = None) -> list[Output]:
+    """Every file of the site that mkstatus makes, sorted, each path made once; with
+    ``views``, the incident pages of those views only (`mkstatus serve` keeps the others
+    from its last build, see ``mkstatus.mkdocs.incremental``).
 
     On a large site, worker processes render the feeds and the incident pages (in parts,
     ``parallel.map_parts_beside``) while this process renders the other pages and files:
@@ -71,7 +75,7 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
     CONVERSIONS.next_build()
     pages = PageRenderer(site, page_extra if page_extra is not None else uptime_extra(site),
                          markdown_config)
-    views = list(site.views)
+    views = list(site.views if views is None else views)
     # A language tree (``project.language_site``) shares the main site's JSON and badges,
     # byte for byte: the Statuspage API stays in the main language, and every link of the
     # tree's pages still works. Only the site's root holds `_headers`.
