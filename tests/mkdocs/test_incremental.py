@@ -39,7 +39,8 @@ def settle(root: Path) -> None:
 
 
 def full(root: Path, served: Path) -> Preview:
-    config_file = root / "mkdocs.yml"
+    config_file = Path("mkdocs.yml")  # relative, as `mkstatus serve` gets it by default
+    assert Path.cwd() == root
     preview = Preview(config_file, ADDR, URL, served)
     before = stat(str(config_file))
     preview.full(mkdocs_config(config_file, dev_addr=ADDR), before)
@@ -62,11 +63,12 @@ def assert_same(root: Path, served: Path, tmp_path: Path, name: str) -> None:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Path]:
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     saved = os.environ.get("MKSTATUS_NOW")
     os.environ["MKSTATUS_NOW"] = DEMO_NOW  # as `mkstatus serve --now` sets it
     root = copy_demo(tmp_path / "demo")
     settle(root)
+    monkeypatch.chdir(root)
     try:
         yield root
     finally:

@@ -118,7 +118,7 @@ def keep(config: Any, snapshot: tuple[Fingerprint, bool],
     plugin = config.plugins["mkstatus"]
     kept, site = plugin.kept, plugin.site
     entries, racy = snapshot
-    if racy or stat(str(config.config_file_path)) != config_file_before or \
+    if racy or stat(str(config.config_file_path))[1:] != config_file_before[1:] or \
             set(config.plugins) != {"mkstatus"} or site is None or \
             not {"contents", "files", "nav", "env"} <= set(kept or ()):
         return None
