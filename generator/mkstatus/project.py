@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,8 +85,15 @@ def load_config(project: Project) -> SiteConfig:
     return config
 
 
-def load_project(project: Project, now: datetime) -> Site:
-    """Validate everything (all problems at once) and compute the site at `now`."""
+ProbeData = tuple[dict[str, ProbeVerdict], dict[str, Any]]
+
+
+def load_project(project: Project, now: datetime,
+                 probe_data: Callable[[Project, SiteConfig, datetime], ProbeData] | None = None
+                 ) -> Site:
+    """Validate everything (all problems at once) and compute the site at `now`.
+    ``probe_data`` reads the samples in place of ``load_probe_data`` (`mkstatus serve`
+    reuses what it read while the samples are unchanged, see mkdocs/incremental.py)."""
     config = load_config(project)
     incidents, problems = load_incidents(project.incidents_dir, config, project.root)
     translations = load_translations(project.incidents_dir, config, project.root, incidents)
@@ -102,7 +109,7 @@ def load_project(project: Project, now: datetime) -> Site:
         introduction, problems = "", problems + exc.problems
     if problems:
         raise ValidationError(problems)
-    verdicts, probe_extras = load_probe_data(project, config, now)
+    verdicts, probe_extras = (probe_data or load_probe_data)(project, config, now)
     occurrences = expand_all(incidents, config, now)  # recurring maintenance: occurrences
     site = compute(config, occurrences, now, introduction=introduction, probes=verdicts)
     inputs = probe_extras["uptime_inputs"]
@@ -158,8 +165,7 @@ def _markup_warnings(project: Project, config: SiteConfig, incidents: list[Incid
                            web_links_safe=builtin_extensions(project.markdown.extensions))
 
 
-def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> tuple[
-        dict[str, ProbeVerdict], dict[str, Any]]:
+def load_probe_data(project: Project, config: SiteConfig, now: datetime) -> ProbeData:
     """Read every sample: verdicts, uptime inputs, the last two days' raw samples.
 
     The whole history is read because uptime reports go back as far as the data does.

@@ -120,6 +120,13 @@ def test_incident_edits_rebuild_only_what_changed_and_match_a_full_build(
     assert preview.build() == "incremental"
     assert_same(site, served, tmp_path, "open")
 
+    # A new sample: the samples are read again (they are reused while unchanged).
+    day = site / "samples/2026/11/22/sydney.jsonl"
+    last = day.read_text().splitlines()[-1]
+    day.write_text(day.read_text() + last.replace("20:45:46", "20:50:46") + "\n")
+    assert preview.build() == "incremental"
+    assert_same(site, served, tmp_path, "sample")
+
     # Delete.
     (site / "incidents/2026-11-10-a-new-one.md").unlink()
     assert preview.build() == "incremental"

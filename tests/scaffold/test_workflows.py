@@ -111,3 +111,27 @@ def test_actions_are_pinned_by_commit_with_the_version_in_a_comment(site: Path,
     for line in lines:
         versions.setdefault(line.split("@")[0], set()).add(line.split("@")[1])
     assert all(len(v) == 1 for v in versions.values()), versions
+
+
+def test_every_install_step_is_cached_on_what_it_installs(site: Path) -> None:
+    """Issue 20, push to live page: each job that installs mkstatus restores pip's cache,
+    keyed on requirements.txt (the one file the install reads), so a run after the first
+    downloads nothing; a changed requirements.txt makes a new key, never a stale install."""
+    installs = 0
+    for path in scaffolded(site):
+        for name, job in yaml.safe_load(path.read_text())["jobs"].items():
+            steps = job.get("steps", [])
+            runs = [s for s in steps if "pip install" in s.get("run", "")]
+            if not runs:
+                continue
+            installs += len(runs)
+            assert all(s["run"].strip() == "python -m pip install -r requirements.txt"
+                       for s in runs), (path.name, name)
+            setups = [(i, s) for i, s in enumerate(steps)
+                      if s.get("uses", "").startswith("actions/setup-python@")]
+            assert len(setups) == 1, (path.name, name)
+            at, setup = setups[0]
+            assert setup["with"].get("cache") == "pip", (path.name, name)
+            assert setup["with"].get("cache-dependency-path") == "requirements.txt"
+            assert all(steps.index(s) > at for s in runs), (path.name, name)
+    assert installs >= 9  # check.yml once; deploy, probe and both post-status twice

@@ -46,7 +46,8 @@ from typing import Any
 
 from mkstatus.compute.site import Site
 from mkstatus.compute.status import View
-from mkstatus.project import load_project
+from mkstatus.model import SiteConfig
+from mkstatus.project import ProbeData, Project, load_probe_data, load_project
 from mkstatus.render import urls
 from mkstatus.render.freshness import stamp_html
 from mkstatus.render.generate import Output, generate, head_html
@@ -70,7 +71,11 @@ def fingerprint(config: Any) -> tuple[Fingerprint, bool]:
     roots = [str(config.config_file_path), str(config.docs_dir)]
     if config.theme.custom_dir:
         roots.append(str(config.theme.custom_dir))
-    roots += [str(item) for item in config.watch]
+    return snapshot(roots + [str(item) for item in config.watch])
+
+
+def snapshot(roots: list[str]) -> tuple[Fingerprint, bool]:
+    """The files under ``roots`` (files or folders), and whether one is racy."""
     entries: list[tuple[str, int, int, int]] = []
     for root in roots:
         if os.path.isdir(root):
@@ -81,6 +86,26 @@ def fingerprint(config: Any) -> tuple[Fingerprint, bool]:
             entries.append(stat(root))
     newest = max((e[2] for e in entries), default=0)
     return tuple(entries), newest / 1e9 > time.time() - RACY
+
+
+class SampleReader:
+    """``load_probe_data`` for ``load_project``, whose result is reused while the samples
+    folder holds the same files (size, modification time) for the same config and clock:
+    reading a year of samples, even through the sample cache, takes longer than the rest
+    of an incremental rebuild."""
+
+    def __init__(self) -> None:
+        self.key: tuple[Fingerprint, SiteConfig, datetime] | None = None
+        self.data: ProbeData | None = None
+
+    def __call__(self, project: Project, config: SiteConfig, now: datetime) -> ProbeData:
+        files, racy = snapshot([str(project.samples_dir)])
+        key = (files, config, now)
+        if self.data is not None and key == self.key:
+            return self.data
+        self.data = load_probe_data(project, config, now)
+        self.key = None if racy else key
+        return self.data
 
 
 def stat(path: str) -> tuple[str, int, int, int]:
@@ -126,7 +151,7 @@ def keep(config: Any, snapshot: tuple[Fingerprint, bool],
                 {v.id: v for v in site.views})
 
 
-def rebuild(kept: Kept, now: datetime, served: Path) -> int | None:
+def rebuild(kept: Kept, now: datetime, served: Path, samples: SampleReader) -> int | None:
     """Rebuild into ``served`` (the folder of the last build) what changed since, if that
     can be done exactly: the number of files written or removed. None (nothing written)
     when a full build is needed. Invalid input raises as a full build would
@@ -141,7 +166,7 @@ def rebuild(kept: Kept, now: datetime, served: Path) -> int | None:
         return None
     plugin = config.plugins["mkstatus"]
     project = plugin.project(config)
-    site = load_project(project, kept.now)
+    site = load_project(project, kept.now, probe_data=samples)
     old = kept.site
     if (site.config, site.indicator, stamp_html(site), head_html(site)) != (
             old.config, old.indicator, stamp_html(old), head_html(old)):

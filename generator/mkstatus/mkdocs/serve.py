@@ -144,6 +144,7 @@ class Preview:
         self.config_file, self.dev_addr = config_file, dev_addr
         self.serve_url, self.served = serve_url, served
         self.kept: Kept | None = None  # the last full build's, while it may be reused
+        self.samples = incremental.SampleReader()
 
     def build(self) -> str:
         """Rebuild after a change: "incremental" or "full"."""
@@ -151,7 +152,7 @@ class Preview:
         kept, self.kept = self.kept, None  # back once the preview is consistent again
         if kept is not None:
             try:
-                count = incremental.rebuild(kept, now, self.served)
+                count = incremental.rebuild(kept, now, self.served, self.samples)
             except MkstatusError:
                 self.kept = kept  # nothing was written: the next save may be incremental
                 raise
@@ -172,7 +173,7 @@ class Preview:
         now = now or build_now(None)
         config.site_url = self.serve_url  # links and feeds point at the preview, as in
         config.plugins["mkstatus"].kept = {}  # mkdocs serve; keep what a rebuild reuses
-        site = load_project(project_of(config), now)
+        site = load_project(project_of(config), now, probe_data=self.samples)
         staging = staging_dir(self.served)
         try:
             mkdocs_build(config, staging, site, serve_url=self.serve_url,
