@@ -67,6 +67,10 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     saved = os.environ.get("MKSTATUS_NOW")
     os.environ["MKSTATUS_NOW"] = DEMO_NOW  # as `mkstatus serve --now` sets it
     root = copy_demo(tmp_path / "demo")
+    config = root / "mkdocs.yml"  # one language: a further language's tree is always full
+    config.write_text(re.sub(r"\n *languages: .*", "", config.read_text()))
+    for translation in root.glob("incidents/*.*.md"):
+        translation.unlink()
     settle(root)
     monkeypatch.chdir(root)
     try:
@@ -180,3 +184,21 @@ def test_what_every_page_shows_or_mkdocs_yml_changing_forces_a_full_build(
     about.write_text(about.read_text() + "\nMore about us.\n")
     assert preview.build() == "full"
     assert_same(site, served, tmp_path, "docs")
+
+
+def test_a_site_in_several_languages_is_always_built_in_full(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    monkeypatch.setenv("MKSTATUS_NOW", DEMO_NOW)
+    root = copy_demo(tmp_path / "demo")
+    assert "languages: [en, fr]" in (root / "mkdocs.yml").read_text()
+    settle(root)
+    monkeypatch.chdir(root)
+    served = tmp_path / "preview" / "site"
+    served.parent.mkdir()
+    preview = full(root, served)
+    path = root / RESOLVED
+    path.write_text(path.read_text().replace("looking into it.", "looking into it (edited).", 1))
+    assert preview.build() == "full"
+    assert (served / "fr" / "index.html").is_file()
+    assert_same(root, served, tmp_path, "languages")

@@ -10,7 +10,8 @@ is incremental when nothing but mkstatus' own inputs (incidents, samples) change
    last full build (any file modified within ``RACY`` of that snapshot counts as
    changed, since a second edit in the same clock tick would not show); the only plugin
    is mkstatus (another plugin's events would be skipped); MkDocs' build date is the
-   same day (the sitemap's dates).
+   same day (the sitemap's dates); the site is in one language (`languages:` adds a
+   tree per further language, built by another MkDocs pass: always in full).
 2. **The site is read and computed in full** (``load_project``), at the clock of the last
    full build (see ``CLOCK_REUSE``). What every page carries (the build-time line, the
    head's feed links and status favicon, the overall status) must be unchanged, or every
@@ -136,8 +137,9 @@ def keep(config: Any, snapshot: tuple[Fingerprint, bool],
          config_file_before: tuple[str, int, int, int]) -> Kept | None:
     """What a full build that just succeeded leaves for incremental rebuilds. None when
     they are not possible: a file modified too recently (or mkdocs.yml modified between
-    its reading, after ``config_file_before`` was taken, and the snapshot), or a plugin
-    besides mkstatus."""
+    its reading, after ``config_file_before`` was taken, and the snapshot), a plugin
+    besides mkstatus, or further `languages:` (each is a tree built by a second MkDocs
+    pass, ``plugin.build_language_tree``, which this module does not patch)."""
     from mkdocs.utils import get_build_date
 
     plugin = config.plugins["mkstatus"]
@@ -145,6 +147,7 @@ def keep(config: Any, snapshot: tuple[Fingerprint, bool],
     entries, racy = snapshot
     if racy or stat(str(config.config_file_path))[1:] != config_file_before[1:] or \
             set(config.plugins) != {"mkstatus"} or site is None or \
+            site.config.further_languages or \
             not {"contents", "files", "nav", "env"} <= set(kept or ()):
         return None
     return Kept(config, entries, get_build_date(), site, kept["contents"],
