@@ -68,7 +68,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     os.environ["MKSTATUS_NOW"] = DEMO_NOW  # as `mkstatus serve --now` sets it
     root = copy_demo(tmp_path / "demo")
     config = root / "mkdocs.yml"  # one language: a further language's tree is always full
-    config.write_text(re.sub(r"\n *languages: .*", "", config.read_text()))
+    config.write_text(re.sub(r"\n *languages: .*", "", config.read_text())  # the feeds:
+                      .replace("  - mkstatus:\n", "  - mkstatus:\n      feed_limit: 5\n"))
     for translation in root.glob("incidents/*.*.md"):
         translation.unlink()
     settle(root)
@@ -105,6 +106,7 @@ def test_incident_edits_rebuild_only_what_changed_and_match_a_full_build(
     assert "incidents/2026-11-03-slow-api-responses/index.html" in written
     assert "incidents/2026-10-14-denial-of-service-attack/index.html" not in written
     assert "about/index.html" not in written and "404.html" not in written
+    assert "history.rss" not in written  # its 5 entries are all newer than that edit
 
     # Add: a new incident (a page, a sitemap entry, a history line, feeds, JSON).
     (site / "incidents/2026-11-10-a-new-one.md").write_text(
@@ -123,6 +125,7 @@ def test_incident_edits_rebuild_only_what_changed_and_match_a_full_build(
     path.write_text(path.read_text().replace("We are", "We are still", 1))
     assert preview.build() == "incremental"
     assert_same(site, served, tmp_path, "open")
+    assert "We are still" in (served / "history.rss").read_text()
 
     # A new sample: the samples are read again (they are reused while unchanged).
     day = site / "samples/2026/11/22/sydney.jsonl"

@@ -19,7 +19,8 @@ is incremental when nothing but mkstatus' own inputs (incidents, samples) change
 3. **The core renders every file but the incident pages** (home, history months,
    component pages, feeds, JSON, calendar, badges...: a few hundred milliseconds), and the
    incident pages of the incidents whose computed view changed (an incident page depends
-   only on its view, the clock, the overall status and the config, all compared).
+   only on its view, the clock, the overall status and the config, all compared); the
+   feeds only when their entries changed (``feed_inputs``).
 4. **What differs from the last build is written**, as a full build would write it: a
    changed or new page goes through MkDocs' page events and the theme template with the
    kept navigation, the sitemap is rendered again when pages came or went, other files are
@@ -40,6 +41,7 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -50,6 +52,7 @@ from mkstatus.compute.status import View
 from mkstatus.model import SiteConfig
 from mkstatus.project import ProbeData, Project, load_probe_data, load_project
 from mkstatus.render import urls
+from mkstatus.render.feeds import entries
 from mkstatus.render.freshness import stamp_html
 from mkstatus.render.generate import Output, generate, head_html
 
@@ -62,6 +65,8 @@ CLOCK_REUSE = timedelta(minutes=5)
 # A file modified this close to the snapshot may be modified again without its size or
 # time changing (the clock's tick): such a snapshot is not trusted.
 RACY = 2.0
+# The stages of ``generate`` that make the feeds, skipped while ``feed_inputs`` is equal.
+FEED_STAGES = ("feeds", "jsonfeed")
 
 Fingerprint = tuple[tuple[str, int, int, int], ...]
 
@@ -126,7 +131,9 @@ class Kept:
     build_date: str  # MkDocs' (the sitemap's dates)
     site: Site
     contents: dict[str, str | bytes]  # each generated file as the core made it, by path
+    sources: dict[str, str]  # the renderer (stage of ``generate``) of each, by path
     views: dict[str, View]  # the views whose incident pages are on disk
+    feeds: Hashable  # what the feeds are made of (``feed_inputs``)
 
     @property
     def now(self) -> datetime:
@@ -148,10 +155,19 @@ def keep(config: Any, snapshot: tuple[Fingerprint, bool],
     if racy or stat(str(config.config_file_path))[1:] != config_file_before[1:] or \
             set(config.plugins) != {"mkstatus"} or site is None or \
             site.config.further_languages or \
-            not {"contents", "files", "nav", "env"} <= set(kept or ()):
+            not {"contents", "sources", "files", "nav", "env"} <= set(kept or ()):
         return None
-    return Kept(config, entries, get_build_date(), site, kept["contents"],
-                {v.id: v for v in site.views})
+    return Kept(config, entries, get_build_date(), site, kept["contents"], kept["sources"],
+                {v.id: v for v in site.views}, feed_inputs(site))
+
+
+def feed_inputs(site: Site) -> Hashable:
+    """All that the feeds (RSS, Atom, JSON Feed) of the site and of each component are
+    made of besides the config and the clock (both unchanged in an incremental rebuild):
+    their entries. An edit to an incident older than the feeds' last ``feed_limit``
+    updates leaves them as they are."""
+    return (tuple(entries(site)),
+            *(tuple(entries(site, c.id)) for c in site.config.components))
 
 
 def rebuild(kept: Kept, now: datetime, served: Path, samples: SampleReader) -> int | None:
@@ -175,15 +191,18 @@ def rebuild(kept: Kept, now: datetime, served: Path, samples: SampleReader) -> i
             old.config, old.indicator, stamp_html(old), head_html(old)):
         return None
     changed_views = [v for v in site.views if kept.views.get(v.id) != v]
-    outputs = generate(site, markdown_config=project.markdown, views=changed_views)
-    plan = _plan(kept, site, changed_views, outputs)
+    feeds = feed_inputs(site)
+    skip = FEED_STAGES if feeds == kept.feeds else ()
+    outputs = generate(site, markdown_config=project.markdown, views=changed_views,
+                       skip=skip)
+    plan = _plan(kept, site, changed_views, outputs, skip)
     if plan is None:
         return None
     for warning in site.warnings:
         log.warning(str(warning))
     plugin.site = site  # the head links of each page rendered (``on_post_page``)
     _apply(kept, plan, served)
-    kept.site, kept.views = site, {v.id: v for v in site.views}
+    kept.site, kept.views, kept.feeds = site, {v.id: v for v in site.views}, feeds
     return len(plan.changed) + len(plan.removed)
 
 
@@ -193,17 +212,18 @@ class Plan:
     removed: list[str]  # paths of generated files that are gone
 
 
-def _plan(kept: Kept, site: Site, changed_views: list[View], outputs: list[Output]
-          ) -> Plan | None:
+def _plan(kept: Kept, site: Site, changed_views: list[View], outputs: list[Output],
+          skipped: Collection[str]) -> Plan | None:
     """What to write and remove; None where only a full build is exact."""
     state = kept.config.plugins["mkstatus"].kept
     files, nav = state["files"], state["nav"]
     made = {out.path: out for out in outputs}
     fresh = {urls.incident_page(v.id) for v in changed_views}
-    unchanged_pages = {urls.incident_page(v.id) for v in site.views} - fresh
-    if unchanged_pages & made.keys():
+    unchanged = {urls.incident_page(v.id) for v in site.views} - fresh
+    unchanged |= {path for path, source in kept.sources.items() if source in skipped}
+    if unchanged & made.keys():
         return None  # a collision: the full build reports it
-    wanted = made.keys() | unchanged_pages
+    wanted = made.keys() | unchanged
     nav_pages = {page.file.src_uri: page for page in nav.pages}
     changed: list[Output] = []
     for path, out in made.items():
@@ -244,10 +264,11 @@ def _apply(kept: Kept, plan: Plan, served: Path) -> None:
             files.remove(file)
             pages_came_or_went |= file.is_documentation_page()
             _remove(served, file.dest_uri)
-        del kept.contents[path]
+        del kept.contents[path], kept.sources[path]
     rendered = []
     for out in plan.changed:
         content = kept.contents[out.path] = out.content
+        kept.sources[out.path] = out.source
         file = files.get_file_from_path(out.path)
         if file is None or not out.is_page:
             if file is not None:

@@ -178,7 +178,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
         self.pages: dict[str, GeneratedPage] = {}  # generated page -> metadata, HTML
         # `mkstatus serve` sets this to {} to keep what the next rebuild may reuse: the
-        # generated files' contents by path ("contents"), and MkDocs' files, nav and
+        # generated files' contents and renderers by path ("contents", "sources"), and
+        # MkDocs' files, nav and
         # Jinja environment (see mkstatus.mkdocs.incremental).
         self.kept: dict[str, Any] | None = None
 
@@ -243,7 +244,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             files.append(File.generated(config, out.path, content=content,
                                         inclusion=inclusion))
         if self.kept is not None:
-            self.kept.update(contents=contents, files=files)
+            self.kept.update(contents=contents, files=files,
+                             sources={out.path: out.source for out in outputs})
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:

@@ -8,7 +8,7 @@ theme; everything else is written as is.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -63,10 +63,12 @@ def _asset(site: Site) -> list[tuple[str, bytes]]:
 def generate(site: Site, page_extra: dict[str, Any] | None = None,
              renderers: Sequence[tuple[str, Renderer]] = (),
              markdown_config: MarkdownConfig | None = None,
-             views: Sequence[View] | None = None) -> list[Output]:
+             views: Sequence[View] | None = None, skip: Collection[str] = ()
+             ) -> list[Output]:
     """Every file of the site that mkstatus makes, sorted, each path made once; with
-    ``views``, the incident pages of those views only (`mkstatus serve` keeps the others
-    from its last build, see ``mkstatus.mkdocs.incremental``).
+    ``views``, the incident pages of those views only, and without the stages named in
+    ``skip`` (`mkstatus serve` keeps the others from its last build, when their inputs
+    are unchanged: see ``mkstatus.mkdocs.incremental``).
 
     On a large site, worker processes render the feeds and the incident pages (in parts,
     ``parallel.map_parts_beside``) while this process renders the other pages and files:
@@ -94,9 +96,10 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         ("subscribe", subscribe.render_subscribe),
         *renderers,
     ]
+    stages = [stage for stage in stages if stage[0] not in skip]
     parts = parallel.split(views, PART)
     tasks = [-1, *range(len(parts))]  # -1: the feeds
-    _JOB.update(site=site, pages=pages, parts=parts)
+    _JOB.update(site=site, pages=pages, parts=parts, skip=skip)
     try:
         if len(views) >= PARALLEL_MIN_INCIDENTS:
             done, rendered = parallel.map_parts_beside(_task, tasks, lambda: _run(site, stages))
@@ -129,7 +132,7 @@ FEED_STAGES: tuple[tuple[str, Renderer], ...] = (
 def _task(task: int) -> list[tuple[str, str, str | bytes | GeneratedPage]]:
     """One worker task of ``generate``: the feeds (-1) or one part of incident pages."""
     if task < 0:
-        return _run(_JOB["site"], FEED_STAGES)
+        return _run(_JOB["site"], [s for s in FEED_STAGES if s[0] not in _JOB["skip"]])
     return [("pages", path, content) for path, content in _JOB["pages"].incidents(
         _JOB["parts"][task])]
 
