@@ -286,6 +286,8 @@ def _apply(kept: Kept, plan: Plan, served: Path) -> None:
                       nav_urls)
         _populate_page(page, config, files)
         rendered.append(page)
+    # The theme's globals from this build's site, as a full build sets them.
+    env = state["env"] = config.plugins.on_env(env, config=config, files=files)
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
     for page in rendered:
         config._current_page = page
