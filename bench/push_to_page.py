@@ -1,9 +1,10 @@
 """From `git push` to a deployed page: the steps of deploy.yml's build job that can be
 timed on this machine. Prints figures; asserts nothing.
 
-It runs `mkstatus init` (requirements.txt then names a wheel inside the site, as for an
-author running mkstatus from a checkout), adds N incidents (as bench/build_scale.py
-makes them), and times, for each of ``--repeat`` rounds:
+It runs `mkstatus init` from a wheel of the checkout's last commit (requirements.txt then
+names a wheel inside the site, as for an author running mkstatus from a checkout), adds
+N incidents (as bench/build_scale.py makes them), and times, for each of ``--repeat``
+rounds:
 
 1. a fresh virtualenv (what actions/setup-python gives from the runner's tool cache);
 2. `pip install -r requirements.txt` with an empty pip cache (the first run, or a run
@@ -74,7 +75,12 @@ def make_site(root: Path, n: int, tmp: Path, env: dict[str, str]) -> None:
     requirements.txt names that wheel and pins the dependencies it installed), then N
     incidents."""
     repo = Path(__file__).resolve().parent.parent
-    timed(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp / "dist", repo,
+    source = tmp / "source"  # the committed tree: a wheel built in place leaves build/
+    source.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", "HEAD"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    timed(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp / "dist", source,
           cwd=tmp, env=env)
     author = tmp / "author"
     timed(sys.executable, "-m", "venv", author, cwd=tmp, env=env)
