@@ -13,6 +13,7 @@ time is refused where it is read, with its location, instead of crashing a build
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time as _time
@@ -125,7 +126,9 @@ def resolve_now(option: str | None, environ: dict[str, str] | None = None) -> da
         if not epoch.isdigit():
             raise TimeError(f"SOURCE_DATE_EPOCH must be whole seconds, found {epoch!r}")
         return _from_epoch(epoch)
-    return datetime.fromtimestamp(int(_time.time()), UTC)
+    # whole seconds, rounded up: a sample the probe wrote earlier in this same second is
+    # not in the build's future (the scheduled job probes, then builds at once)
+    return datetime.fromtimestamp(math.ceil(_time.time()), UTC)
 
 
 def _from_epoch(seconds: str) -> datetime:
