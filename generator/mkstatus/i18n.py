@@ -16,8 +16,10 @@ of the English pages already reads. Machine outputs (the Statuspage JSON, feed i
 from __future__ import annotations
 
 import gettext as gettext_module
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -177,6 +179,29 @@ class Translator:
         return " ".join(format_unit(n, f"duration-{unit}", length="short", locale=self.locale)
                         for n, unit, _short in shown)
 
+    def decimal(self, value: float, places: int | None = None) -> str:
+        """A number shown on a page: ``places`` decimals (rounded as Python rounds), or as
+        few as it needs (``places=None``: ``0.3``, ``1``). English keeps Python's own
+        writing (``1234``, ``0.3``); other languages take the locale's separators
+        (``1 234``, ``0,3``), through Babel."""
+        text = f"{value:g}" if places is None else f"{value:.{places}f}"
+        if self.english:
+            return text
+        from babel.numbers import format_decimal  # only for other languages
+        return format_decimal(Decimal(text), locale=self.locale, format=number_pattern(
+            self.locale.decimal_formats[None].pattern, places))
+
+    def percent(self, value: float, places: int | None = None) -> str:
+        """A percentage given in percent (``99.84``), already truncated by the caller:
+        ``places`` decimals, or as few as it needs (``places=None``: ``99.9``). English:
+        ``99.84%``; other languages as the locale writes it (``99,84\u00a0%``)."""
+        text = f"{value:g}" if places is None else f"{value:.{places}f}"
+        if self.english:
+            return f"{text}%"
+        from babel.numbers import format_percent  # only for other languages
+        return format_percent(Decimal(text) / 100, locale=self.locale, format=number_pattern(
+            self.locale.percent_formats[None].pattern, places))
+
     def quarter(self, day: date) -> str:
         """The quarter of ``day`` with its year: ``Q4 2026``, ``T4 2026``, ``2026/Q4``."""
         if self.plain_english:  # Babel's en "yQQQ"
@@ -196,6 +221,14 @@ class Translator:
             return f"{MONTHS[month - 1]} {year}"
         text = format_skeleton("yMMMM", date(year, month, 1), locale=self.locale)
         return text[:1].upper() + text[1:] if heading else text
+
+
+def number_pattern(pattern: str, places: int | None) -> str:
+    """The locale's CLDR number pattern (``#,##0\u00a0%``) with exactly ``places``
+    decimals (``#,##0.00\u00a0%``), or up to six (``places=None``)."""
+    fraction = "#" * 6 if places is None else "0" * places
+    return re.sub(r"[#,]*0[0.#]*", lambda m: m.group(0).split(".")[0] +
+                  ("." + fraction if fraction else ""), pattern.split(";")[0], count=1)
 
 
 @cache

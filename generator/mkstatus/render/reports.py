@@ -48,11 +48,12 @@ WEIGHT_ROWS = tuple((word, WEIGHTS.get(status, 0.0)) for status, word in STATUS_
 
 def report_pct(value: float | None, tr: Translator | None = None) -> str:
     """Three decimals, rounded down, so a period with any downtime never reads 100%."""
+    tr = tr or translator()
     if value is None:
-        return (tr or translator()).gettext("no data")
+        return tr.gettext("no data")
     if value >= 100:
-        return "100%"
-    return f"{min(math.floor(value * 1000) / 1000, 99.999):.3f}%"
+        return tr.percent(100, 0)
+    return tr.percent(min(math.floor(value * 1000) / 1000, 99.999), 3)
 
 
 def seconds_text(seconds: float, tr: Translator | None = None) -> str:
@@ -72,7 +73,8 @@ def period_label(period: Period, tr: Translator | None = None, heading: bool = T
 
 
 def slo_text(slo: Slo, tr: Translator | None = None) -> str:
-    return (tr or translator()).gettext(SLO_TEXT[slo.period]) % {"target": f"{slo.target:g}%"}
+    tr = tr or translator()
+    return tr.gettext(SLO_TEXT[slo.period]) % {"target": tr.percent(slo.target)}
 
 
 def status_time(report: PeriodReport | WorstDay, tr: Translator | None = None) -> str:
@@ -95,13 +97,13 @@ def budget_words(budget: Budget, tr: Translator | None = None) -> dict[str, str]
         "basis": seconds_text(report.figures.covered + to_come, tr),
         "covered": seconds_text(report.figures.covered, tr),
         "to_come": seconds_text(to_come, tr),
-        "share": f"{min(100.0, 100 * budget.used / budget.allowed):.0f}%"
+        "share": tr.percent(min(100.0, 100 * budget.used / budget.allowed), 0)
         if budget.allowed > 0 else tr.pgettext("share of the budget", "all"),
-        "target": f"{budget.slo.target:g}%",
-        "margin": f"{100 - budget.slo.target:.6g}%",
+        "target": tr.percent(budget.slo.target),
+        "margin": tr.percent(100 - budget.slo.target),  # :g is :.6g
         "period": period_label(report.period, tr, heading=False),
         "objective_uptime": tr.gettext(OBJECTIVE_TEXT[budget.slo.period]) % {
-            "target": f"{budget.slo.target:g}%"},
+            "target": tr.percent(budget.slo.target)},
     }
 
 
@@ -111,7 +113,8 @@ def render_report_pages(site: Site, env: Environment, site_urls: urls.Urls
     if reports is None:
         return []
     tr = translator(site.config.language)
-    env.filters.update(pct=lambda value: report_pct(value, tr), cov=coverage_pct,
+    env.filters.update(pct=lambda value: report_pct(value, tr),
+                       cov=lambda share: coverage_pct(share, tr), num=tr.decimal,
                        secs=lambda seconds: seconds_text(seconds, tr),
                        status_time=lambda report: status_time(report, tr),
                        period=lambda period: period_label(period, tr),

@@ -61,22 +61,25 @@ def uptime_text(value: float | None, tr: Translator | None = None) -> str:
 
 
 def fmt_pct(value: float | None, tr: Translator | None = None) -> str:
-    """Two decimals, never rounding a day with downtime up to 100%."""
+    """Two decimals, never rounding a day with downtime up to 100%; in the language of
+    ``tr`` (``99,84\u00a0%``), English without one (the badges)."""
+    tr = tr or translator()
     if value is None:
-        return (tr or translator()).gettext("no data")
+        return tr.gettext("no data")
     if value >= 100:
-        return "100%"
-    return f"{min(math.floor(value * 100) / 100, 99.99):.2f}%"
+        return tr.percent(100, 0)
+    return tr.percent(min(math.floor(value * 100) / 100, 99.99), 2)
 
 
-def coverage_pct(share: float) -> str:
+def coverage_pct(share: float, tr: Translator | None = None) -> str:
     """The share of a period with data; "99.9%" rather than a rounded-up "100%", and
     "<0.1%" rather than a "0.0%" that would deny the data the figure comes from."""
+    tr = tr or translator()
     if share >= 1:
-        return "100%"
+        return tr.percent(100, 0)
     if 0 < share < 0.001:
-        return "<0.1%"
-    return f"{min(math.floor(share * 1000) / 10, 99.9):.1f}%"
+        return "<" + tr.percent(0.1, 1)
+    return tr.percent(min(math.floor(share * 1000) / 10, 99.9), 1)
 
 
 def coverage_note(share: float | None, what: str = "the period",
@@ -90,7 +93,7 @@ def coverage_note(share: float | None, what: str = "the period",
         text = _("data for %(percent)s of them")
     else:
         text = _("data for %(percent)s of the period")
-    return " (" + text % {"percent": coverage_pct(share)} + ")"
+    return " (" + text % {"percent": coverage_pct(share, tr)} + ")"
 
 
 def page_extra(site: Site) -> dict[str, Any]:
@@ -213,7 +216,7 @@ def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
             note=coverage_note(d.coverage if d.percent is not None else None,
                                tr=tr).strip(),
             downtime=tr.duration(timedelta(seconds=d.down)) if d.percent is not None else "",
-            latency=f"{lat.p50} / {lat.p95} ms" if lat else "",
+            latency=f"{tr.decimal(lat.p50, 0)} / {tr.decimal(lat.p95, 0)} ms" if lat else "",
             incidents=[(title, incident_link(iid)) for iid, title in d.incidents],
             notes=[n for n in day_notes(d, tr) if n not in titles]))
     return rows
@@ -240,7 +243,8 @@ def _environment(tr: Translator) -> Environment:
     env.install_gettext_translations(tr.catalog, newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     env.filters.update(pct=lambda value: fmt_pct(value, tr), bdi=bdi,
                        coverage_note=lambda share, what: coverage_note(share, what, tr),
-                       notes=lambda d: day_notes(d, tr))
+                       notes=lambda d: day_notes(d, tr),
+                       num=lambda value: tr.decimal(value, 0))
     env.globals["LEGEND"] = [(cls, tr.gettext(label)) for cls, label in LEGEND]
     # Right to left, time runs from right to left: the bars do so by themselves (a flex
     # row follows the page's direction); the charts are mirrored, their plot by a
