@@ -94,6 +94,13 @@ def test_worst_days_link_to_their_incidents(demo: Path, uptime: dict) -> None:
     assert links == ["../../../incidents/2026-10-14-denial-of-service-attack/"]
 
 
+def test_the_budget_line_reads_as_a_sentence(demo: Path) -> None:
+    page = html.parse(str(demo / "components" / "api" / "uptime" / "index.html"))
+    [budget] = page.xpath('//p[contains(@class, "mks-budget")]')
+    assert " ".join(budget.text_content().split()).endswith(
+        ": the objective is 99.9% uptime per month.")
+
+
 def test_report_pages_print_the_method_and_partial_coverage(demo: Path) -> None:
     for path in ("uptime/index.html", "components/dns/uptime/index.html"):
         page = html.parse(str(demo / path))
