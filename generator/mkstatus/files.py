@@ -1,4 +1,5 @@
-"""Two things every stage does with files: write one atomically, and name one to a user."""
+"""What every stage does with files: write one atomically, make a folder's entries durable,
+and name a file to a user."""
 
 from __future__ import annotations
 
@@ -20,6 +21,15 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make the folder's entries (a rename, a new name) durable, as fsync does a file's data."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def shown(path: Path | str, root: Path | None = None) -> str:

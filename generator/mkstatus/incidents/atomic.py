@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mkstatus import locking
+from mkstatus.files import fsync_dir
 
 
 class NotRegular(OSError):
@@ -61,7 +62,7 @@ def replace_file(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(name)
         raise
-    _sync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def write_new(path: Path, data: bytes) -> bool:
@@ -74,7 +75,7 @@ def write_new(path: Path, data: bytes) -> bool:
         return False
     finally:
         os.unlink(name)
-    _sync_dir(path.parent)
+    fsync_dir(path.parent)
     return True
 
 
@@ -83,10 +84,3 @@ def _umask() -> int:
     os.umask(mask)
     return mask
 
-
-def _sync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from mkstatus.files import fsync_dir
 from mkstatus.model import Destination
 
 LEDGER_DIR = Path(".mkstatus") / "notified"
@@ -80,7 +81,7 @@ class Ledger:
             os.write(fd, data)
             os.fsync(fd)
         if created:
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
 
 
 @contextlib.contextmanager
@@ -92,10 +93,3 @@ def _locked(path: Path) -> Iterator[int]:
     finally:
         os.close(fd)
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
