@@ -38,23 +38,14 @@ from mkstatus.samples.model import Outcome, Sample  # noqa: E402
 from mkstatus.samples.store import append_samples  # noqa: E402
 from mkstatus.scaffold import Settings, render  # noqa: E402
 
-from tests.workflow_steps import git, job, run_job, runner_env  # noqa: E402
+from tests.workflow_steps import git, job, run_job, runner_env, seed_origin  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 20, 5, tzinfo=UTC)
 FILES = render(Settings(timezone="Pacific/Auckland", python="3.11"), "mkstatus\n")
 
 
 def origin(root: Path) -> Path:
-    bare, seed = root / "origin.git", root / "seed"
-    git(root, "init", "-q", "--bare", "-b", "main", str(bare))
-    git(root, "init", "-q", "-b", "main", str(seed))
-    for name, text in FILES.items():
-        (seed / name).parent.mkdir(parents=True, exist_ok=True)
-        (seed / name).write_text(text, encoding="utf-8")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "site")
-    git(seed, "push", "-q", str(bare), "main")
-    return bare
+    return seed_origin(root, FILES)
 
 
 def clone(root: Path, bare: Path, name: str) -> tuple[Path, dict[str, str]]:

@@ -149,3 +149,17 @@ def git(cwd: Path, *args: str) -> str:
            "GIT_COMMITTER_EMAIL": "t@example.com"}
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
                           text=True, timeout=60, env=env).stdout
+
+
+def seed_origin(root: Path, files: dict[str, str]) -> Path:
+    """`files` committed and pushed to a bare `main` under `root`, as GitHub would hold it."""
+    bare, seed = root / "origin.git", root / "seed"
+    git(root, "init", "-q", "--bare", "-b", "main", str(bare))
+    git(root, "init", "-q", "-b", "main", str(seed))
+    for name, text in files.items():
+        (seed / name).parent.mkdir(parents=True, exist_ok=True)
+        (seed / name).write_text(text, encoding="utf-8")
+    git(seed, "add", "-A")
+    git(seed, "commit", "-qm", "site")
+    git(seed, "push", "-q", str(bare), "main")
+    return bare

@@ -23,7 +23,7 @@ from mkstatus.samples.model import Outcome, Sample
 from mkstatus.samples.store import append_samples
 from mkstatus.scaffold import Settings, render
 
-from tests.workflow_steps import git, job, run_job, runner_env
+from tests.workflow_steps import git, job, run_job, runner_env, seed_origin
 
 pytestmark = pytest.mark.slow
 
@@ -40,16 +40,7 @@ BRANCH = "mkstatus/draft/api-20261122T1410Z"
 
 @pytest.fixture()
 def origin(tmp_path: Path) -> Path:
-    bare, seed = tmp_path / "origin.git", tmp_path / "seed"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    git(tmp_path, "init", "-q", "-b", "main", str(seed))
-    for name, text in FILES.items():
-        (seed / name).parent.mkdir(parents=True, exist_ok=True)
-        (seed / name).write_text(text, encoding="utf-8")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "site")
-    git(seed, "push", "-q", str(bare), "main")
-    return bare
+    return seed_origin(tmp_path, FILES)
 
 
 def probe_run(tmp_path: Path, origin: Path, index: int, state: Path,

@@ -17,7 +17,7 @@ from mkstatus.cli.main import main
 from mkstatus.incidents import forms
 from mkstatus.scaffold import Settings, render
 
-from tests.workflow_steps import StepRun, git, job, run_job, runner_env
+from tests.workflow_steps import StepRun, git, job, run_job, runner_env, seed_origin
 
 pytestmark = pytest.mark.slow
 
@@ -92,16 +92,7 @@ def test_an_issue_not_made_with_the_form() -> None:
 @pytest.fixture()
 def origin(tmp_path: Path) -> Path:
     """The scaffolded site pushed to a bare `main`, as GitHub would hold it."""
-    bare, seed = tmp_path / "origin.git", tmp_path / "seed"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    git(tmp_path, "init", "-q", "-b", "main", str(seed))
-    for name, text in FILES.items():
-        (seed / name).parent.mkdir(parents=True, exist_ok=True)
-        (seed / name).write_text(text, encoding="utf-8")
-    git(seed, "add", "-A")
-    git(seed, "commit", "-qm", "site")
-    git(seed, "push", "-q", str(bare), "main")
-    return bare
+    return seed_origin(tmp_path, FILES)
 
 
 def runner(tmp_path: Path, origin: Path, name: str, permissions: dict[str, str] | None = None
