@@ -10,11 +10,12 @@ it under the lock, so two engineers updating one incident at once both keep thei
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -381,29 +382,33 @@ def update(path: Path, shown: str, request: UpdateRequest, config: SiteConfig,
 
     `dry_run` checks the request (as for `create`) and writes nothing. A full disk or a
     read-only tree is one line, and the file is left as it was."""
+    with edit_errors(shown), locked(path):
+        data = read_regular(path)
+        old, problems = parse_incident(shown, path.stem, data, config)
+        if old is None:
+            raise EditError("fix the file first:\n" + "\n".join(str(p) for p in problems))
+        text = data.decode("utf-8")
+        new_text = plan_update(text, old, request, config, now, None if dry_run else note)
+        new = check(shown, path.stem, new_text.removeprefix("\ufeff"), config)
+        if not _same_timeline(old, new):
+            raise EditError(f"{shown}: the update would change earlier text; nothing written")
+        if not dry_run:
+            replace_file(path, new_text.encode("utf-8"))
+    return path
+
+
+@contextlib.contextmanager
+def edit_errors(shown: str) -> Iterator[None]:
+    """A file that cannot be read or written as one line naming it; it is left as it was."""
     try:
-        with locked(path):
-            data = read_regular(path)
-            old, problems = parse_incident(shown, path.stem, data, config)
-            if old is None:
-                raise EditError("fix the file first:\n" + "\n".join(str(p) for p in problems))
-            text = data.decode("utf-8")
-            new_text = plan_update(text, old, request, config, now,
-                                   None if dry_run else note)
-            new = check(shown, path.stem, new_text.removeprefix("\ufeff"), config)
-            if not _same_timeline(old, new):
-                raise EditError(f"{shown}: the update would change earlier text; "
-                                "nothing written")
-            if not dry_run:
-                replace_file(path, new_text.encode("utf-8"))
-    except UnreadableFile as exc:
+        yield
+    except (UnreadableFile, UnicodeDecodeError) as exc:
         raise EditError(f"{shown}: {exc}") from None
     except NotRegular:
         raise EditError(f"{shown}: not a regular file: only regular files are read") from None
     except OSError as exc:
         raise EditError(f"{shown}: cannot be written ({exc.strerror}); the file is "
                         "unchanged") from None
-    return path
 
 
 def find(incidents_dir: Path, ident: str, shown_dir: str, root: Path | None = None) -> Path:

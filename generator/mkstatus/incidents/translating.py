@@ -23,7 +23,13 @@ from datetime import datetime
 from pathlib import Path
 
 from mkstatus.incidents.atomic import NotRegular, locked, replace_file, write_new
-from mkstatus.incidents.editing import EditError, check, message_lines, write_time
+from mkstatus.incidents.editing import (
+    EditError,
+    check,
+    edit_errors,
+    message_lines,
+    write_time,
+)
 from mkstatus.incidents.folder import UnreadableFile, read_regular
 from mkstatus.incidents.parse import (
     COMPONENTS_LINE_RE,
@@ -78,7 +84,7 @@ def translate(main_path: Path, main_shown: str, request: TranslateRequest,
     target = _target(main, main_shown, request.at, config)
     path = translation_path(main_path, request.language)
     shown = translation_shown(main_shown, request.language)
-    try:
+    with edit_errors(shown):
         if not path.exists():
             if not request.title or not request.title.strip():
                 raise EditError(f"{shown} does not exist yet: give the incident's title "
@@ -103,13 +109,6 @@ def translate(main_path: Path, main_shown: str, request: TranslateRequest,
             if not dry_run:
                 replace_file(path, text.encode("utf-8"))
         return path
-    except (UnreadableFile, UnicodeDecodeError) as exc:
-        raise EditError(f"{shown}: {exc}") from None
-    except NotRegular:
-        raise EditError(f"{shown}: not a regular file: only regular files are read") from None
-    except OSError as exc:
-        raise EditError(f"{shown}: cannot be written ({exc.strerror}); the file is "
-                        "unchanged") from None
 
 
 def add_headings(main_path: Path, main_shown: str, config: SiteConfig, note: Note) -> None:
