@@ -25,6 +25,8 @@ import pytest
 import yaml
 from mkstatus.scaffold import Settings, render
 
+from tests.workflow_steps import seed_origin
+
 pytestmark = pytest.mark.slow
 
 SKIPPED = {"Install mkstatus",  # the runner's environment, not the workflow's logic
@@ -78,16 +80,7 @@ def seed(tmp: Path, url: str) -> tuple[Path, dict[str, str]]:
     api["probe"]["down_after"] = 2  # down only when both runs' failures are in the samples
     files["mkdocs.yml"] = yaml.safe_dump(config, sort_keys=False).replace(
         "@@TOKEN@@", "${STATUS_API_TOKEN}")
-    bare, work = tmp / "origin.git", tmp / "seed"
-    git(tmp, "init", "-q", "--bare", "-b", "main", str(bare))
-    git(tmp, "init", "-q", "-b", "main", str(work))
-    for name, text in files.items():
-        (work / name).parent.mkdir(parents=True, exist_ok=True)
-        (work / name).write_text(text, encoding="utf-8")
-    git(work, "add", "-A")
-    git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "site")
-    git(work, "push", "-q", str(bare), "main")
-    return bare, files
+    return seed_origin(tmp, files), files
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
