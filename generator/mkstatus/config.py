@@ -54,11 +54,24 @@ CONFIG_BYTES = 10_000_000
 
 
 class Locator:
-    """Finds the line and column of a key of the plugin's section in mkdocs.yml."""
+    """Finds the line and column of a key of the plugin's section in mkdocs.yml.
+
+    The file's nodes are composed on the first question only: a valid config without
+    `notify:` never asks one, and composing mkdocs.yml again on every build was a few
+    percent of a small site's build."""
 
     def __init__(self, path: str, text: str | None) -> None:
         self.path = path
-        self.root = sy.compose_loose(text) if text else None
+        self._text = text
+        self._root: Node | None = None
+        self._composed = False
+
+    @property
+    def root(self) -> Node | None:
+        if not self._composed:
+            self._root = sy.compose_loose(self._text) if self._text else None
+            self._composed, self._text = True, None
+        return self._root
 
     def __call__(self, keys: KeyPath) -> tuple[int, int]:
         node = self._plugin_node()

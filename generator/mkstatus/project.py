@@ -22,7 +22,13 @@ from mkstatus.compute.uptime import daily_latency, site_uptime
 from mkstatus.config import parse_config, read_text
 from mkstatus.errors import Problem, ValidationError
 from mkstatus.files import shown
-from mkstatus.incidents.folder import NotUtf8, UnreadableFile, decode_utf8, read_regular
+from mkstatus.incidents.folder import (
+    NotUtf8,
+    UnreadableFile,
+    decode_utf8,
+    list_incident_files,
+    read_regular,
+)
 from mkstatus.incidents.parse import load_incidents
 from mkstatus.incidents.recurrence import expand_all
 from mkstatus.incidents.translations import load_translations, localize
@@ -95,8 +101,10 @@ def load_project(project: Project, now: datetime,
     ``probe_data`` reads the samples in place of ``load_probe_data`` (`mkstatus serve`
     reuses what it read while the samples are unchanged, see mkdocs/incremental.py)."""
     config = load_config(project)
-    incidents, problems = load_incidents(project.incidents_dir, config, project.root)
-    translations = load_translations(project.incidents_dir, config, project.root, incidents)
+    folder = project.incidents_dir
+    listing = list_incident_files(folder, project.root) if folder.is_dir() else None
+    incidents, problems = load_incidents(folder, config, project.root, listing)
+    translations = load_translations(folder, config, project.root, incidents, listing)
     problems += translations.problems
     introductions: dict[str, str] = {}
     try:

@@ -194,15 +194,19 @@ def component_states(config: SiteConfig, published: Sequence[View], now: datetim
                          str, ComponentState]:
     """Each component's status now: the worst of declarations and probes."""
     probes = probes or {}
+    # Only the views that name a component can declare its status: each view is asked
+    # about the components it names (not every view about every component: 200,000
+    # questions for 10,000 incidents and 20 components).
+    said: dict[str, list[tuple[ComponentStatus, str]]] = {c.id: [] for c in config.components}
+    for item in published:
+        for cid in item.incident.component_ids:
+            status = item.declared(cid, now) if cid in said else None
+            if status is not None:
+                said[cid].append((status, item.id))
     out: dict[str, ComponentState] = {}
     for comp in config.components:
-        declared: list[ComponentStatus] = []
-        sources: list[str] = []
-        for item in published:
-            status = item.declared(comp.id, now)
-            if status is not None:
-                declared.append(status)
-                sources.append(item.id)
+        declared = [status for status, _ in said[comp.id]]
+        sources = [source for _, source in said[comp.id]]
         in_maintenance = ComponentStatus.UNDER_MAINTENANCE in declared
         verdict = probes.get(comp.id)
         probe_status = verdict.status if verdict is not None else None

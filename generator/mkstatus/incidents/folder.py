@@ -180,6 +180,11 @@ def named(path: Path, root: Path) -> str:
     """The path as messages show it: relative to the project when it is inside. Never
     through `resolve()` (``mkstatus.files.shown`` falls back to it), which would name the
     target of a link that leads out of the project."""
+    text, base = os.fspath(path), os.fspath(root)
+    # What relative_to says, without its parsing (a third of listing 10,000 incidents):
+    # both are normalized, so a path inside `root` starts with it and a slash.
+    if os.sep == "/" and base != "/" and text.startswith(base + "/"):
+        return text[len(base) + 1:]
     try:
         return path.relative_to(root).as_posix()
     except ValueError:

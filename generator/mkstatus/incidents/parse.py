@@ -17,6 +17,7 @@ from mkstatus import parallel
 from mkstatus.errors import Problem
 from mkstatus.incidents.folder import (
     MAX_BYTES,
+    Listing,
     NotUtf8,
     UnreadableFile,
     decode_utf8,
@@ -55,12 +56,13 @@ Parsed = tuple[Incident | None, list[Problem]]
 _cache: dict[tuple[str, int, int, str, tuple[str, ...], str], Parsed] = {}
 
 
-def load_incidents(directory: Path, config: SiteConfig, root: Path) -> tuple[
-        list[Incident], list[Problem]]:
+def load_incidents(directory: Path, config: SiteConfig, root: Path,
+                   listing: Listing | None = None) -> tuple[list[Incident], list[Problem]]:
     """Every incident under `directory`, sorted by id, and every problem found.
 
     Only regular `*.md` files are read (see ``folder``); `root`, the project's folder, is
-    where paths in messages start and where links must lead. `mkstatus serve` rebuilds
+    where paths in messages start and where links must lead; ``listing``, the folder's
+    ``list_incident_files`` when the caller has it already. `mkstatus serve` rebuilds
     after every edit; a file whose modification time and size are unchanged (under the
     same components and timezone) is not parsed again.
     """
@@ -68,7 +70,7 @@ def load_incidents(directory: Path, config: SiteConfig, root: Path) -> tuple[
     incidents: list[Incident] = []
     if not directory.is_dir():
         return incidents, []
-    listing = list_incident_files(directory, root)
+    listing = list_incident_files(directory, root) if listing is None else listing
     problems = list(listing.problems)
     seen: dict[str, str] = {}
     fresh: dict[tuple[str, int, int, str, tuple[str, ...], str], Parsed] = {}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mkstatus.errors import Problem
 from mkstatus.incidents.folder import (
+    Listing,
     UnreadableFile,
     list_incident_files,
     read_regular,
@@ -46,16 +47,20 @@ class Translations:
 
 
 def load_translations(directory: Path, config: SiteConfig, root: Path,
-                      incidents: Iterable[Incident]) -> Translations:
+                      incidents: Iterable[Incident], listing: Listing | None = None
+                      ) -> Translations:
     """Read every `<id>.<lang>.md` under ``directory`` and check it against its main
-    file (one of ``incidents``, the main files read without problems)."""
+    file (one of ``incidents``, the main files read without problems); ``listing``: the
+    folder's ``list_incident_files`` when the caller has it already."""
     if not directory.is_dir():
         return Translations({})
     mains = {i.id: i for i in incidents}
     found: dict[str, dict[str, Incident]] = {}
     problems: list[Problem] = []
     waiting: list[Problem] = []
-    for file, shown in list_incident_files(directory, root).files:
+    if listing is None:
+        listing = list_incident_files(directory, root)
+    for file, shown in listing.files:
         name = translation_of(file)
         if name is None:
             continue
