@@ -24,11 +24,12 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 H = TypeVar("H")
+S = TypeVar("S")
 
 
 def workers() -> int:
@@ -52,12 +53,16 @@ def split(items: Sequence[T], size: int) -> list[Sequence[T]]:
 
 
 def map_parts_beside(func: Callable[[T], R], parts: Sequence[T],
-                     here: Callable[[], H]) -> tuple[H, list[R]]:
+                     here: Callable[[], H], take: Callable[[R], S] | None = None
+                     ) -> tuple[H, list[S]]:
     """``(here(), map_parts(func, parts))``, with ``here`` run in this process while the
-    workers take the parts (so this process is not idle while it waits)."""
+    workers take the parts (so this process is not idle while it waits). With ``take``,
+    each answer is ``take(answer)``, called here as each arrives, so that what this
+    process keeps of an answer (not the answer) is all it holds of the finished parts."""
+    finish: Callable[[R], Any] = take or (lambda answer: answer)
     count = min(workers(), len(parts))
     if count <= 1:
-        return here(), [func(part) for part in parts]
+        return here(), [finish(func(part)) for part in parts]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -65,4 +70,8 @@ def map_parts_beside(func: Callable[[T], R], parts: Sequence[T],
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         futures = [pool.submit(func, part) for part in parts]
         mine = here()
-        return mine, [future.result() for future in futures]
+        out = []
+        for i, future in enumerate(futures):
+            out.append(finish(future.result()))
+            futures[i] = None  # type: ignore[call-overload]  # let the answer go
+        return mine, out

@@ -282,8 +282,7 @@ def _apply(kept: Kept, plan: Plan, served: Path) -> None:
             _write(served, file.dest_uri, content if isinstance(content, bytes)
                    else content.encode())
             continue
-        page = finish(file.page or Page(None, file, config), out.page.meta, out.page.body,
-                      nav_urls)
+        page = finish(file.page or Page(None, file, config), out.page, nav_urls)
         _populate_page(page, config, files)
         rendered.append(page)
     # The theme's globals from this build's site, as a full build sets them.

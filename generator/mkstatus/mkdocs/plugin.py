@@ -10,7 +10,7 @@ import html
 import logging
 import os
 import posixpath
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +20,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import TemplateContext
 
 from mkstatus.compute.site import Site
 from mkstatus.derived import cache_dir
@@ -39,6 +40,7 @@ from mkstatus.render.generate import generate, head_html
 from mkstatus.render.languages import alternate_links, language_switch, main_site
 from mkstatus.render.pages import GeneratedPage, MarkdownConfig
 from mkstatus.render.reuse import BYTECODE
+from mkstatus.render.store import RenderStore, store_for
 from mkstatus.render.subscribe import TITLE as SUBSCRIBE_TITLE
 from mkstatus.times import resolve_now
 
@@ -49,10 +51,13 @@ IN_NAV = {urls.HOME, urls.HISTORY, urls.UPTIME}
 class FinishedPage(Page):
     """A page whose HTML mkstatus made itself: MkDocs reads no source for it and runs no
     Markdown (a fresh ``markdown.Markdown`` per page was a tenth of a build), but every
-    plugin event still fires."""
+    plugin event still fires. Its body is read when the page is written
+    (``on_page_context``) and let go of once it is (``on_post_page``): MkDocs renders
+    every page's content before it writes the first, and ten thousand bodies held at
+    once were most of a large build's memory."""
 
     finished_meta: dict[str, Any]
-    finished_body: str
+    finished: GeneratedPage
     sidebar_key: Hashable | None
 
     def read_source(self, config: MkDocsConfig) -> None:
@@ -60,21 +65,21 @@ class FinishedPage(Page):
         self.meta = dict(self.finished_meta)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content = self.finished_body
+        self.content = ""  # the body comes with ``on_page_context``
         self.toc = get_toc([])
         self._title_from_render = None
         self.present_anchor_ids = set()
 
 
-def finish(page: Page, meta: Mapping[str, Any], body: str, nav_urls: Collection[str]
-           ) -> FinishedPage:
+def finish(page: Page, generated: GeneratedPage, nav_urls: Collection[str]) -> FinishedPage:
     """``page``, made by MkDocs' navigation (so it keeps its nav title), as a
-    ``FinishedPage`` with ``meta`` (handed over as data, never as YAML to parse back) and
-    ``body``; ``nav_urls`` are the URLs of the navigation's pages (see ``nav_key``)."""
+    ``FinishedPage`` of ``generated`` (its meta handed over as data, never as YAML to
+    parse back); ``nav_urls`` are the URLs of the navigation's pages (see ``nav_key``)."""
+    meta = generated.meta
     page.__class__ = FinishedPage
     assert isinstance(page, FinishedPage)
     page.finished_meta = dict(meta)
-    page.finished_body = body
+    page.finished = generated
     page.sidebar_key = None
     if page.url not in nav_urls and not any(url.startswith(page.url) for url in nav_urls):
         page.sidebar_key = (posixpath.dirname(page.url.rstrip("/")),
@@ -177,6 +182,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         self.site_name: str | None = None  # as written, before escaping for the theme
         self.preloaded: Site | None = None  # `mkstatus build` validated it already: reuse
         self.pages: dict[str, GeneratedPage] = {}  # generated page -> metadata, HTML
+        self.store: RenderStore | None = None  # finished output from the last build
         # `mkstatus serve` sets this to {} to keep what the next rebuild may reuse: the
         # generated files' contents and renderers by path ("contents", "sources"), and
         # MkDocs' files, nav and
@@ -217,7 +223,10 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             if site is None or site.now != now:
                 site = load_project(project, now)
             self.site = site
-            outputs = generate(site, markdown_config=project.markdown)
+            self.store = store_for(cache_dir(project.root))
+            if "main" not in site.extras:  # the main language: a new build begins
+                self.store.begin()
+            outputs = generate(site, markdown_config=project.markdown, store=self.store)
         except MkstatusError as exc:
             raise PluginError(str(exc)) from None
         for warning in site.warnings:
@@ -237,7 +246,10 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                 else InclusionLevel.NOT_IN_NAV
             if out.is_page:
                 self.pages[out.path] = out.page
-            content = contents[out.path] = out.content
+                # MkDocs never reads it (``FinishedPage``); `serve` compares the pages
+                content = contents[out.path] = out.content if self.kept is not None else ""
+            else:
+                content = contents[out.path] = out.content
             if out.path == urls.CSS:  # the dark palette without JavaScript, no request more
                 css = content.encode() if isinstance(content, str) else content
                 content = css + dark_without_script(config, css.decode()).encode()
@@ -254,8 +266,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         for path, generated in self.pages.items():
             file = files.get_file_from_path(path)
             if file is not None:
-                finish(file.page or Page(None, file, config), generated.meta, generated.body,
-                       nav_urls)
+                finish(file.page or Page(None, file, config), generated, nav_urls)
         if self.kept is not None:
             self.kept["nav"] = nav
         return nav
@@ -282,7 +293,18 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             self.kept["env"] = env
         return env
 
+    @event_priority(100)  # before any other plugin reads the page's content
+    def on_page_context(self, context: TemplateContext, /, *, page: Page,
+                        config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        """A finished page's body, read now that it is written (``FinishedPage``)."""
+        if isinstance(page, FinishedPage):
+            page.content = page.finished.body
+        return context
+
+    @event_priority(-100)  # after any other plugin's look at the page
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if isinstance(page, FinishedPage):
+            page.content = ""  # written: let it go
         if self.site is None:
             return output
         head = head_html(self.site) + alternate_links(self.site, page.url)
@@ -300,6 +322,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             return
         for language in site.config.further_languages:
             build_language_tree(config, language_site(site, language))
+        if self.store is not None and self.kept is None:
+            self.store.prune()  # a full build: what it did not use is out of date
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         project = self.project(config)

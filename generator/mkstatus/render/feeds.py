@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
-
-import markdown
-from feedgen.feed import FeedGenerator
 
 from mkstatus import __version__
 from mkstatus.compute.site import Site
@@ -25,10 +23,26 @@ from mkstatus.render import urls
 from mkstatus.render.pages import update_anchor
 from mkstatus.render.reuse import CONVERSIONS
 from mkstatus.render.sanitize import sanitize
+from mkstatus.render.store import RenderStore, digest, files_kept, site_key
 from mkstatus.text import clean
 from mkstatus.times import iso_utc
 
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
+
 _MD_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (``xml.sax.saxutils.escape``, whose module imports
+    urllib's HTTP client: a tenth of the imports of a small build)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace(
+        "\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +67,45 @@ def promise_text(moment: datetime | None, site: Site) -> str:
 
 def entries(site: Site, component: str | None = None) -> list[Entry]:
     """Published updates, newest first, bounded by `feed_limit`."""
-    out = [Entry(v, u.time, u.status, u.message, promise_text(u.next_update, site),
-                 u.next_update, u.fallback)
-           for v in site.views
-           if component is None or component in v.incident.component_ids
-           for u in v.updates]
-    out.sort(key=lambda e: (e.time, e.view.id), reverse=True)
-    return out[: site.config.feed_limit]
+    return feed_entries(site)[component]
+
+
+_ENTRIES: list[Any] = [None, None]  # the last site's feed_entries, and that site
+
+
+def feed_entries(site: Site) -> dict[str | None, list[Entry]]:
+    """``entries`` of the site (None) and of each component, made in one pass: each
+    update is an ``Entry`` once, sorted once, however many feeds carry it."""
+    if _ENTRIES[1] is site:
+        return _ENTRIES[0]  # type: ignore[no-any-return]
+    everything = [Entry(v, u.time, u.status, u.message, promise_text(u.next_update, site),
+                        u.next_update, u.fallback)
+                  for v in site.views for u in v.updates]
+    everything.sort(key=lambda e: (e.time, e.view.id), reverse=True)
+    limit = site.config.feed_limit
+    out: dict[str | None, list[Entry]] = {None: everything[:limit]}
+    wanted = {c.id: out.setdefault(c.id, []) for c in site.config.components}
+    for entry in everything:
+        if not wanted:
+            break
+        for cid in entry.view.incident.component_ids:
+            items = wanted.get(cid)
+            if items is not None:
+                items.append(entry)
+                if len(items) >= limit:
+                    del wanted[cid]
+    _ENTRIES[:] = [out, site]
+    return out
+
+
+def feed_key(site: Site, kind: str, component: str | None, items: list[Entry]) -> bytes:
+    """The render store's key of one feed (``store``): all a feed is made of. An empty
+    feed is dated by the build, so its key holds the build's time."""
+    made_of = [(e.view.id, e.view.incident.title, e.view.incident.kind,
+                e.view.incident.component_ids, e.time, e.status, e.message, e.promise,
+                e.next_update, e.fallback) for e in items]
+    return digest(site_key(site.config), kind, repr(component), repr(made_of),
+                  "" if items else repr(site.now))
 
 
 def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
@@ -67,14 +113,18 @@ def tag_uri(site_url: str, incident_id: str, moment: datetime) -> str:
     return f"tag:{host},{moment:%Y-%m-%d}:{incident_id}/{iso_utc(moment)}"
 
 
-def render_feeds(site: Site) -> list[tuple[str, bytes]]:
+def render_feeds(site: Site, store: RenderStore | None = None) -> list[tuple[str, bytes]]:
     """The site's feeds, which follow the home page, and each component's, which follow
-    the component's page."""
+    the component's page; each pair from the render ``store`` when it has it."""
     tr = translator(site.config.language)
     html = EntryHtml(raw=site.config.allow_raw_html, tr=tr)
-    files = _pair(site, None, entries(site), "", html)
-    for comp in site.config.components:
-        files += _pair(site, comp.id, entries(site, comp.id), f" — {comp.name}", html)
+    lists = feed_entries(site)
+    files: list[tuple[str, bytes]] = []
+    for component, suffix in [(None, ""), *((c.id, f" — {c.name}")
+                                            for c in site.config.components)]:
+        items = lists[component]
+        files += files_kept(store, feed_key(site, "rss-atom", component, items),
+                            partial(_pair, site, component, items, suffix, html))
     return files
 
 
@@ -84,9 +134,19 @@ class EntryHtml:
     the site allows ``raw`` HTML."""
 
     def __init__(self, raw: bool = False, tr: Translator | None = None) -> None:
-        self.converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
+        self._converter: Any = None
         self.raw = raw
         self.tr = tr or translator()
+
+    @property
+    def converter(self) -> Any:
+        """Python-Markdown, imported when a feed is made (not when all come from the
+        render store)."""
+        if self._converter is None:
+            import markdown
+
+            self._converter = markdown.Markdown(extensions=_MD_EXTENSIONS)
+        return self._converter
 
     def __call__(self, item: Entry) -> str:
         return CONVERSIONS.get(("entry", self.raw, self.label(item), item.message,
@@ -148,6 +208,8 @@ def websub_rss(rss: bytes, hub: str | None) -> bytes:
 
 
 def _generator(site: Site, items: list[Entry], suffix: str, html: EntryHtml) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator
+
     base = site.config.site_url
     updated = (items[0].time if items else site.now).astimezone(UTC)
     fg = FeedGenerator()

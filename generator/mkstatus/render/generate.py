@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from typing import Any
 
@@ -19,10 +20,11 @@ from mkstatus.compute.status import View
 from mkstatus.errors import BuildError
 from mkstatus.render import api, badges, calendar, favicon, hosting, jsonfeed, subscribe, urls
 from mkstatus.render.feeds import render_feeds
-from mkstatus.render.pages import GeneratedPage, MarkdownConfig, PageRenderer
+from mkstatus.render.pages import GeneratedPage, MarkdownConfig, PageRenderer, RenderedIncident
 from mkstatus.render.report_badges import render_report_badges
 from mkstatus.render.reports import render_report_pages
 from mkstatus.render.reuse import CONVERSIONS
+from mkstatus.render.store import RenderStore
 from mkstatus.render.uptime_html import page_extra as uptime_extra
 from mkstatus.render.uptime_json import render_uptime_json
 
@@ -63,21 +65,25 @@ def _asset(site: Site) -> list[tuple[str, bytes]]:
 def generate(site: Site, page_extra: dict[str, Any] | None = None,
              renderers: Sequence[tuple[str, Renderer]] = (),
              markdown_config: MarkdownConfig | None = None,
-             views: Sequence[View] | None = None, skip: Collection[str] = ()
-             ) -> list[Output]:
+             views: Sequence[View] | None = None, skip: Collection[str] = (),
+             store: RenderStore | None = None) -> list[Output]:
     """Every file of the site that mkstatus makes, sorted, each path made once; with
     ``views``, the incident pages of those views only, and without the stages named in
     ``skip`` (`mkstatus serve` keeps the others from its last build, when their inputs
     are unchanged: see ``mkstatus.mkdocs.incremental``).
 
-    On a large site, worker processes render the feeds and the incident pages (in parts,
-    ``parallel.map_parts_beside``) while this process renders the other pages and files:
-    the same files in about half the time on two cores. The workers inherit the renderer
-    through ``_JOB`` (they are forked), so each task only names its part."""
+    With a render ``store`` (``render.store``), incident pages and feeds that the last
+    build made from the same inputs are taken from it, and read when MkDocs writes them.
+    When many incident pages must be rendered (a first build), worker processes render
+    them (in parts, ``parallel.map_parts_beside``) while this process renders the other
+    pages and files: the same files in about half the time on two
+    cores. The workers inherit the renderer through ``_JOB`` (they are forked), so each
+    task only names its part."""
     CONVERSIONS.next_build()
     pages = PageRenderer(site, page_extra if page_extra is not None else uptime_extra(site),
-                         markdown_config)
+                         markdown_config, store=store if store and store.enabled else None)
     views = list(site.views if views is None else views)
+    found, todo = pages.lookup(views)
     # A language tree (``project.language_site``) shares the main site's JSON and badges,
     # byte for byte: the Statuspage API stays in the main language, and every link of the
     # tree's pages still works. Only the site's root holds `_headers`.
@@ -94,20 +100,27 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         ("uptime-json", lambda s: render_uptime_json(main)),
         ("report-badges", lambda s: render_report_badges(main)),
         ("subscribe", subscribe.render_subscribe),
+        *((name, partial(render, store=pages.store)) for name, render in FEED_STAGES),
         *renderers,
     ]
     stages = [stage for stage in stages if stage[0] not in skip]
-    parts = parallel.split(views, PART)
-    tasks = [-1, *range(len(parts))]  # -1: the feeds
-    _JOB.update(site=site, pages=pages, parts=parts, skip=skip)
+    parts = parallel.split(todo, PART)
+    tasks = range(len(parts))
+    _JOB.update(pages=pages, parts=parts)
+    done: list[tuple[str, str, str | bytes | GeneratedPage]] = [
+        ("pages", path, page) for path, page in found]
     try:
-        if len(views) >= PARALLEL_MIN_INCIDENTS:
-            done, rendered = parallel.map_parts_beside(_task, tasks, lambda: _run(site, stages))
+        if len(todo) >= PARALLEL_MIN_INCIDENTS:
+            mine, rendered = parallel.map_parts_beside(
+                _task, tasks, lambda: _run(site, stages), take=partial(_keep, pages))
         else:
-            done, rendered = _run(site, stages), [_task(task) for task in tasks]
+            mine, rendered = _run(site, stages), [_keep(pages, _task(task)) for task in tasks]
     finally:
         _JOB.clear()
+    done += mine
     done += [item for part in rendered for item in part]
+    if pages.store is not None:
+        pages.store.flush()
     made: dict[str, Output] = {}
     for name, path, content in done:
         safe_path(path)
@@ -117,22 +130,28 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
     return [made[p] for p in sorted(made)]
 
 
-# Below this many incidents a build is quick, and workers would cost more than they save.
+# Below this many incident pages to render, workers would cost more than they save.
 PARALLEL_MIN_INCIDENTS = 200
 # Incident pages per part shared between processes.
 PART = 10
 # What the workers of the build under way inherit when they are forked (see ``generate``).
 _JOB: dict[str, Any] = {}
-FEED_STAGES: tuple[tuple[str, Renderer], ...] = (
+FEED_STAGES: tuple[tuple[str, Callable[..., Iterable[tuple[str, str | bytes]]]], ...] = (
     ("feeds", render_feeds),
     ("jsonfeed", jsonfeed.render_jsonfeed),
 )
 
 
-def _task(task: int) -> list[tuple[str, str, str | bytes | GeneratedPage]]:
-    """One worker task of ``generate``: the feeds (-1) or one part of incident pages."""
-    if task < 0:
-        return _run(_JOB["site"], [s for s in FEED_STAGES if s[0] not in _JOB["skip"]])
+def _keep(pages: PageRenderer, part: list[tuple[str, str, Any]]
+          ) -> list[tuple[str, str, str | bytes | GeneratedPage]]:
+    """A task's answer as this process holds it: each incident page kept in the render
+    store (and let go of here) or held (``PageRenderer.keep``)."""
+    return [(name, path, pages.keep(content) if isinstance(content, RenderedIncident)
+             else content) for name, path, content in part]
+
+
+def _task(task: int) -> list[tuple[str, str, Any]]:
+    """One worker task of ``generate``: one part of the incident pages to render."""
     return [("pages", path, content) for path, content in _JOB["pages"].incidents(
         _JOB["parts"][task])]
 

@@ -9,6 +9,8 @@ feed names the hub (`hubs`), as the XML feeds do with `<link rel="hub">`.
 
 from __future__ import annotations
 
+from functools import partial
+
 from mkstatus import __version__
 from mkstatus.compute.site import Site
 from mkstatus.i18n import translator
@@ -17,27 +19,41 @@ from mkstatus.render.api import dumps
 from mkstatus.render.feeds import (
     Entry,
     EntryHtml,
-    entries,
     entry_title,
     entry_url,
+    feed_entries,
+    feed_key,
     subtitle,
     tag_uri,
 )
+from mkstatus.render.store import RenderStore, files_kept
 from mkstatus.text import clean
 from mkstatus.times import iso_utc
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def render_jsonfeed(site: Site) -> list[tuple[str, str]]:
+def render_jsonfeed(site: Site, store: RenderStore | None = None) -> list[tuple[str, str]]:
+    """The site's JSON Feed and each component's; each from the render ``store`` when
+    it has it."""
     html = EntryHtml(raw=site.config.allow_raw_html, tr=translator(site.config.language))
-    out = [(urls.json_feed(), _feed(site, None, "", html))]
-    for comp in site.config.components:
-        out.append((urls.json_feed(comp.id), _feed(site, comp.id, f" — {comp.name}", html)))
+    lists = feed_entries(site)
+    out: list[tuple[str, str]] = []
+    for component, suffix in [(None, ""), *((c.id, f" — {c.name}")
+                                            for c in site.config.components)]:
+        items = lists[component]
+        out += files_kept(store, feed_key(site, "json", component, items),
+                          partial(_file, site, component, suffix, html, items))
     return out
 
 
-def _feed(site: Site, component: str | None, suffix: str, html: EntryHtml) -> str:
+def _file(site: Site, component: str | None, suffix: str, html: EntryHtml,
+          items: list[Entry]) -> list[tuple[str, str]]:
+    return [(urls.json_feed(component), _feed(site, component, suffix, html, items))]
+
+
+def _feed(site: Site, component: str | None, suffix: str, html: EntryHtml,
+          items: list[Entry]) -> str:
     base = site.config.site_url
     site_urls = urls.Urls.of(site.config)
     feed: dict[str, object] = {
@@ -51,7 +67,7 @@ def _feed(site: Site, component: str | None, suffix: str, html: EntryHtml) -> st
         "authors": [{"name": clean(site.config.site_name), "url": base}],
         "_mkstatus": {"about": "https://pypi.org/project/mkstatus/",
                       "version": __version__},
-        "items": [_item(base, site_urls, e, html) for e in entries(site, component)],
+        "items": [_item(base, site_urls, e, html) for e in items],
     }
     if site.config.websub_hub:
         feed["hubs"] = [{"type": "WebSub", "url": site.config.websub_hub}]

@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
-import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -31,6 +31,7 @@ from mkstatus.model import ComponentStatus, Indicator, Kind, MaintenanceStatus, 
 from mkstatus.render import urls
 from mkstatus.render.reuse import BYTECODE, CONVERSIONS
 from mkstatus.render.sanitize import sanitize
+from mkstatus.render.store import RenderStore, digest, site_key
 from mkstatus.render.upstream import attribution, upstream_of
 from mkstatus.text import clean
 from mkstatus.times import iso_utc
@@ -100,11 +101,18 @@ class MarkdownConfig:
 
     def converter(self, sanitized: bool = False) -> Converter:
         """Markdown to HTML; ``sanitized``: through the allowlist of ``sanitize``."""
-        return Converter(markdown.Markdown(extensions=list(self.extensions),
-                                          extension_configs=dict(self.configs)),
+        return Converter(lambda: _markdown(self.extensions, self.configs),
                          settings=repr((self.extensions, sorted(self.configs.items()),
                                         sanitized)),
                          finish=sanitize if sanitized else None)
+
+
+def _markdown(extensions: tuple[Any, ...], configs: Mapping[str, Any]) -> Any:
+    """Python-Markdown, imported only by a build that converts something (a build whose
+    pages all come from the render store does not)."""
+    import markdown
+
+    return markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs))
 
 
 class Converter:
@@ -117,11 +125,18 @@ class Converter:
     and the Markdown ``settings``.
     """
 
-    def __init__(self, engine: markdown.Markdown, settings: str = "",
+    def __init__(self, make_engine: Callable[[], Any], settings: str = "",
                  finish: Callable[[str], str] | None = None) -> None:
-        self.engine = engine
+        self._make_engine = make_engine
+        self._engine: Any = None
         self.settings = settings
         self.finish = finish
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            self._engine = self._make_engine()
+        return self._engine
 
     def __call__(self, text: str) -> Markup:
         return CONVERSIONS.get(("page", self.settings, text), lambda: self._one(text))
@@ -149,7 +164,9 @@ class Converter:
 
 @dataclass(frozen=True, slots=True)
 class GeneratedPage:
-    """A page mkstatus finished itself: the theme's metadata as data, and the HTML body.
+    """A page mkstatus finished itself: the theme's metadata as data, and the HTML body,
+    held (``text``) or read when it is needed (``stored``: from the render store, see
+    ``store``), so a build need not hold every page at once.
 
     The metadata never goes through YAML: pages once wrote `title: {{ … | tojson }}` front
     matter that the plugin read back with PyYAML, which cannot read the JSON escapes of a
@@ -157,7 +174,15 @@ class GeneratedPage:
     """
 
     meta: Mapping[str, Any]
-    body: str
+    text: str | None = None
+    stored: Callable[[], str] | None = None
+
+    @property
+    def body(self) -> str:
+        if self.text is not None:
+            return self.text
+        assert self.stored is not None
+        return self.stored()
 
     def markdown(self) -> str:
         """The page as a Markdown file with front matter, for MkDocs' list of files and for
@@ -227,7 +252,8 @@ class PageRenderer:
     (``generate`` spreads them over processes), the others all at once."""
 
     def __init__(self, site: Site, extra: dict[str, Any] | None = None,
-                 markdown_config: MarkdownConfig | None = None) -> None:
+                 markdown_config: MarkdownConfig | None = None,
+                 store: RenderStore | None = None) -> None:
         self.site = site
         self.urls = urls.Urls.of(site.config)
         self.extra = extra or {}
@@ -249,15 +275,91 @@ class PageRenderer:
                            t=_memo(lambda moment: time_html(moment, zone, tr)),
                            promise=lambda v: promise_html(v, site.now, zone, tr))
         env.globals["contact"] = clean(site.config.contact)  # the line on every page
-        self.incident_template = env.get_template("incident.md.j2")
+        self._incident_template: Any = None
+        self._current: Markup | None = None
+        self.store = store
+        self._views: dict[str, View] | None = None
+        # The part of each incident page's key that is the site's: its settings, the
+        # Markdown it converts with; the code and templates are ``store.code_key``'s.
+        self.site_key = site_key(site.config, self.convert.settings) if store else b""
 
-    def incidents(self, views: Sequence[View]) -> list[tuple[str, GeneratedPage]]:
+    @property
+    def incident_template(self) -> Any:
+        if self._incident_template is None:
+            self._incident_template = self.env.get_template("incident.md.j2")
+        return self._incident_template
+
+    @property
+    def current(self) -> Markup:
+        """The line every incident page opens with: the site's status at this build."""
+        if self._current is None:
+            path = urls.incident_page("x")
+            self._current = Markup(self.env.get_template("_current.j2").render(
+                links=self.urls.links_from(path), ind=self.site.indicator, now=self.site.now))
+        return self._current
+
+    def key(self, v: View) -> bytes | None:
+        """The render store's key of ``v``'s page, where the page reads the same at any
+        later build (``settled``); None where it must be rendered each time."""
+        if self.store is None or not settled(v, self.site.now):
+            return None
+        return digest(self.site_key, repr(v))
+
+    def lookup(self, views: Sequence[View]) -> tuple[list[tuple[str, GeneratedPage]],
+                                                    list[View]]:
+        """The incident pages the render store has, as pages read when written, and the
+        views whose pages must be rendered (``incidents``, then ``keep``)."""
+        found, todo = [], []
+        store = self.store
+        for v in views:
+            key = self.key(v)
+            if key is not None and store is not None and store.has(key):
+                found.append((urls.incident_page(v.id), self._stored(v, key)))
+            else:
+                todo.append(v)
+        return found, todo
+
+    def incidents(self, views: Sequence[View]) -> list[tuple[str, RenderedIncident]]:
+        """Render ``views``' pages; a settled page with ``CURRENT`` in place of its first
+        line, so it can be kept as it is (``keep``)."""
         out = []
         for v in views:
             path = urls.incident_page(v.id)
-            out.append((path, _incident(self.incident_template, self.site, v, self.convert,
-                                        self.urls.links_from(path), self.tr)))
+            key = self.key(v)
+            meta, body = _incident(self.incident_template, self.site, v, self.convert,
+                                   self.urls.links_from(path), self.tr,
+                                   CURRENT if key is not None else self.current)
+            out.append((path, RenderedIncident(v.id, meta, body, key)))
         return out
+
+    def keep(self, rendered: RenderedIncident) -> GeneratedPage:
+        """A rendered incident page as the build holds it: kept in the store and read
+        again when written, or held (a page that changes with the clock)."""
+        if rendered.key is None or self.store is None or not self.store.enabled:
+            return GeneratedPage(rendered.meta, rendered.body.replace(
+                CURRENT, self.current, 1) if rendered.key is not None else rendered.body)
+        self.store.put(rendered.key, rendered.body)
+        view = self.site_views()[rendered.id]
+        return self._stored(view, rendered.key, rendered.meta)
+
+    def _stored(self, v: View, key: bytes, meta: Mapping[str, Any] | None = None
+                ) -> GeneratedPage:
+        store = self.store
+        assert store is not None
+        store.redo[key] = partial(self._body, v)
+        return GeneratedPage(meta or {"title": _title(v.incident.title)},
+                             stored=partial(_fill, store, key, self))
+
+    def _body(self, v: View) -> str:
+        """``v``'s settled page, with ``CURRENT``, rendered again (``RenderStore.redo``)."""
+        path = urls.incident_page(v.id)
+        return _incident(self.incident_template, self.site, v, self.convert,
+                         self.urls.links_from(path), self.tr, CURRENT)[1]
+
+    def site_views(self) -> dict[str, View]:
+        if self._views is None:
+            self._views = {v.id: v for v in self.site.views}
+        return self._views
 
     def others(self) -> list[tuple[str, GeneratedPage]]:
         """Home, history and component pages."""
@@ -336,7 +438,8 @@ def _default_dict(values: dict[str, str]) -> dict[str, str]:
 
 
 def _incident(template: Any, site: Site, v: View, convert: Converter,
-              links: urls.Links, tr: Translator) -> GeneratedPage:
+              links: urls.Links, tr: Translator, current: Markup
+              ) -> tuple[dict[str, Any], str]:
     incident = v.incident
     html_pieces = convert.many([incident.summary, incident.postmortem,
                                 *(u.message for u in v.updates)])
@@ -350,9 +453,36 @@ def _incident(template: Any, site: Site, v: View, convert: Converter,
     timeline.sort(key=lambda e: e["time"], reverse=True)  # type: ignore[arg-type, return-value]  # values are datetimes
     affected = _affected(v, site.now)
     body = template.render(links=links, v=v, now=site.now, timeline=timeline, affected=affected,
-                           ind=site.indicator, summary=summary, postmortem=postmortem,
+                           current=current, summary=summary, postmortem=postmortem,
                            kind_label=tr.gettext(KIND_LABELS[v.kind]))
-    return GeneratedPage({"title": _title(v.incident.title)}, body)
+    return {"title": _title(v.incident.title)}, body
+
+
+def settled(v: View, now: datetime) -> bool:
+    """Whether ``v``'s page reads the same at any later ``now`` but for its first line
+    (``CURRENT``): over and done, with no clock-made transition still to come. Open
+    items show "so far", promises and current statuses, which move with the clock."""
+    return (v.end is not None and v.end <= now and v.next_update is None
+            and v.status is not MaintenanceStatus.SCHEDULED
+            and all(t <= now for t, _status in v.auto))
+
+
+# Where a kept incident page has its first line, the site's status at the build.
+CURRENT = Markup("<!--mks-current-->")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedIncident:
+    """An incident page as rendered, maybe by a worker process (so: plain data)."""
+
+    id: str
+    meta: dict[str, Any]
+    body: str
+    key: bytes | None  # the render store's, when the page is settled (body has CURRENT)
+
+
+def _fill(store: RenderStore, key: bytes, pages: PageRenderer) -> str:
+    return store.text(key).replace(CURRENT, pages.current, 1)
 
 
 def _affected(v: View, now: datetime) -> list[tuple[str, ComponentStatus | None,
