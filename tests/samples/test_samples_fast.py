@@ -157,6 +157,25 @@ def test_fast_summary_of_untouched_store_equals_sample_runs(
     assert {r.state for r in fast.runs} == {"ok", "degraded", "failed"}
 
 
+@pytest.mark.parametrize("clock", ["24:00:00", "09:15:60", "1\u0663:00:00", "09-15-00"])
+def test_a_time_of_day_the_clock_refuses_goes_to_the_reference_reader(
+        tmp_path: Path, reference_reads: list[str], clock: str) -> None:
+    """The fast reader parses each distinct time of day once (``_time_of_day``): one it
+    cannot read exactly as ``datetime`` would (hour 24, minute 60, a non-ASCII digit, a
+    misplaced separator) sends the file to the line reader, which warns and skips it."""
+    day = tmp_path / "2026/11/21"
+    append_samples(tmp_path, [s for s in _samples() if s.time.date() == date(2026, 11, 21)])
+    lines = (day / "eu.jsonl").read_bytes().splitlines(keepends=True)
+    lines[5:5] = [f'{{"t":"2026-11-21T{clock}Z","c":"api","o":"ok","l":5}}\n'.encode()]
+    (day / "eu.jsonl").write_bytes(b"".join(lines))
+    fast, fast_warnings = _fast(tmp_path, None, None)
+    ref, ref_warnings = _reference(tmp_path, None, None)
+    assert (fast, fast_warnings) == (ref, ref_warnings)
+    assert "2026/11/21/eu.jsonl" in reference_reads
+    assert any(":6: skipped an invalid sample line" in w for w in fast_warnings)
+    assert reference_reads.count("2026/11/21/eu.jsonl") == 1
+
+
 def test_torn_and_invalid_lines_warn_as_the_reference_does(
         tmp_path: Path, reference_reads: list[str]) -> None:
     _store(tmp_path)

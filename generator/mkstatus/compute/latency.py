@@ -61,9 +61,15 @@ def hourly_latency(samples: Sequence[Sample], now: datetime, hours: int = HOURS
     first (``hours + 1`` entries; the last is partial)."""
     top = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     starts = [top - timedelta(hours=n) for n in range(hours, -1, -1)]
-    buckets: dict[datetime, list[Sample]] = {t: [] for t in starts}
+    buckets: list[list[Sample]] = [[] for _ in starts]
     for s in samples:
-        key = s.time.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        if key in buckets and s.time < now:
-            buckets[key].append(s)
-    return [latency_of(buckets[t], t, min(t + timedelta(hours=1), now)) for t in starts]
+        # The hour a sample falls in, counted from the first: whole UTC hours, so this is
+        # its time truncated to the hour, without making that datetime per sample.
+        index = (s.time - starts[0]) // _HOUR
+        if 0 <= index <= hours and s.time < now:
+            buckets[index].append(s)
+    return [latency_of(bucket, t, min(t + _HOUR, now)) for t, bucket in zip(starts, buckets,
+                                                                           strict=True)]
+
+
+_HOUR = timedelta(hours=1)

@@ -29,12 +29,14 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from mkstatus.compute.status import View
 from mkstatus.compute.uptime import (
+    WEIGHT_BY_RANK,
     WEIGHTS,
     Interval,
     Piece,
     Tally,
     day_bounds,
     effective_pieces,
+    intervals_by_component,
     tallies,
     view_intervals,
 )
@@ -172,9 +174,13 @@ def history_start(probe_timelines: Mapping[str, Sequence[Interval]],
 
 def component_report(comp: Component, probe: Sequence[Interval], views: Sequence[View], *,
                      zone: tzinfo, since: datetime, now: datetime, counted: bool = True,
-                     worst: int = WORST_DAYS) -> ComponentReport:
-    """One component's periods (month, quarter, year), budget and worst days."""
-    declared = view_intervals(views, comp.id, now)
+                     worst: int = WORST_DAYS,
+                     declared: Sequence[tuple[datetime, datetime, ComponentStatus, View]]
+                     | None = None) -> ComponentReport:
+    """One component's periods (month, quarter, year), budget and worst days;
+    ``declared``: its ``view_intervals`` when the caller has them already."""
+    if declared is None:
+        declared = view_intervals(views, comp.id, now)
     pieces = effective_pieces(probe, [(a, b, s) for a, b, s, _ in declared],
                               probed=comp.probe is not None, start=since, end=now)
     first = pieces[0].start if pieces else None
@@ -223,18 +229,44 @@ def _worst_days(cid: str, pieces: Sequence[Piece],
                 day += timedelta(days=1)
     days = sorted(d for d in candidates if d >= first)
     bounds = [day_bounds(d, zone) for d in days]
-    figures = tallies(pieces, [(lo, min(hi, now)) for lo, hi in bounds])
-    bad = [(f.percent, d, lo, hi, f) for d, (lo, hi), f in zip(days, bounds, figures,
-                                                               strict=True)
-           if f.down > 0 and f.percent is not None]
+    # Ranked on covered and weighted downtime alone (the same sums, in the same order, as
+    # ``tally``'s), and tallied in full only for the days kept.
+    bad = [(100.0 * (1 - down / covered), d, lo, hi) for d, (lo, hi), (covered, down)
+           in zip(days, bounds, _downtimes(pieces, [(lo, min(hi, now)) for lo, hi in bounds]),
+                  strict=True) if down > 0 and covered != 0]
     bad.sort(key=lambda x: (x[0], -x[1].toordinal()))
+    kept = bad[:limit]
+    figures = tallies(pieces, [(lo, min(hi, now)) for _, _, lo, hi in kept])
     out = []
-    for _, day, lo, hi, f in bad[:limit]:
+    for (_, day, lo, hi), f in zip(kept, figures, strict=True):
         named = dict.fromkeys((v.id, v.incident.title) for a, b, _, v in declared
                               if a < hi and b > lo)
         seen = any(p.probe in WEIGHTS for p in pieces if p.start < hi and p.end > lo)
         out.append(WorstDay(cid, day, f, tuple(named), seen))
     return tuple(out)
+
+
+def _downtimes(pieces: Sequence[Piece], bounds: Sequence[tuple[datetime, datetime]]
+               ) -> list[tuple[float, float]]:
+    """(covered, weighted downtime) over each stretch of ``bounds`` (in time order): what
+    ``tallies`` adds up, without the time per status a ranking does not need."""
+    out = []
+    first = 0
+    count = len(pieces)
+    for lo, hi in bounds:
+        while first < count and pieces[first].end <= lo:
+            first += 1
+        covered = down = 0.0
+        for i in range(first, count):
+            p = pieces[i]
+            if p.start >= hi:
+                break
+            span = (min(p.end, hi) - max(p.start, lo)).total_seconds()
+            if span > 0:
+                covered += span
+                down += span * WEIGHT_BY_RANK[p.status.rank]
+        out.append((covered, down))
+    return out
 
 
 def site_reports(config: SiteConfig, views: Sequence[View], now: datetime, *,
@@ -244,11 +276,12 @@ def site_reports(config: SiteConfig, views: Sequence[View], now: datetime, *,
     site's own figures (upstream services)."""
     since = history_start(probe_timelines, views, now)
     counted = counted or {}
+    declared = intervals_by_component(views, [c.id for c in config.components], now)
     out = {}
     for comp in config.components:
         out[comp.id] = component_report(
             comp, probe_timelines.get(comp.id, ()), views, zone=config.zone, since=since,
-            now=now, counted=counted.get(comp.id, True))
+            now=now, counted=counted.get(comp.id, True), declared=declared[comp.id])
     worst = sorted((d for r in out.values() if r.counted for d in r.worst_days),
                    key=lambda d: (d.figures.percent or 0.0, -d.day.toordinal(),
                                   d.component))

@@ -107,7 +107,9 @@ def page_extra(site: Site) -> dict[str, Any]:
     tr = translator(site.config.language)
     site_urls = urls.Urls.of(site.config)
     from_home = site_urls.links_from(urls.HOME)
-    recent: Sequence[Sample] = site.extras.get("recent_samples", ())
+    recent: dict[str, list[Sample]] = {}
+    for sample in site.extras.get("recent_samples", ()):  # one pass, not one per component
+        recent.setdefault(sample.component, []).append(sample)
     for comp in site.config.components:
         verdict = site.probes.get(comp.id)
         if verdict is not None:  # its detail in the page's language
@@ -125,9 +127,9 @@ def page_extra(site: Site) -> dict[str, Any]:
                                   page=from_home.component(comp.id)) + (
             legend_html(tr) if comp.id == last else "")
         here = site_urls.links_from(urls.component_page(comp.id))
-        mine = [s for s in recent if s.component == comp.id]
         page[comp.id] = component_html(site, comp.id, comp.name, figures, certs.get(comp.id),
-                                       here.incident, hourly_latency(mine, site.now))
+                                       here.incident,
+                                       hourly_latency(recent.get(comp.id, ()), site.now))
     return {"probe_notes": notes, "component_html": page, "home_component_html": home}
 
 
@@ -198,7 +200,7 @@ class DayRow:
     uptime: str
     downtime: str
     latency: str  # "140 / 210 ms" (p50 / p95 of the UTC day), or ""
-    incidents: list[tuple[str, str]]  # (title, link)
+    incidents: Markup  # the day's incident links, "; " between them
     notes: list[str]  # what the probes saw
     note: str = ""  # "(data for 41.6% of the period)" when the day lacks data
 
@@ -207,6 +209,17 @@ def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
              tr: Translator) -> list[DayRow]:
     """Every day of the bars, newest first."""
     latency = {x.day: x for x in figures.latency}
+    # An incident that lasts days is linked from each of them: its link is made once.
+    # With ten thousand incidents, looping over the links in the template was most of
+    # the component pages' own HTML.
+    anchors: dict[tuple[str, str], Markup] = {}
+
+    def anchor(incident: tuple[str, str]) -> Markup:
+        if incident not in anchors:
+            iid, title = incident
+            anchors[incident] = render("incident_link", title, incident_link(iid), tr=tr)
+        return anchors[incident]
+
     rows = []
     for d in reversed(figures.days):
         lat = latency.get(d.day)
@@ -217,7 +230,7 @@ def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
                                tr=tr).strip(),
             downtime=tr.duration(timedelta(seconds=d.down)) if d.percent is not None else "",
             latency=f"{tr.decimal(lat.p50, 0)} / {tr.decimal(lat.p95, 0)} ms" if lat else "",
-            incidents=[(title, incident_link(iid)) for iid, title in d.incidents],
+            incidents=Markup("; ").join(map(anchor, d.incidents)),
             notes=[n for n in day_notes(d, tr) if n not in titles]))
     return rows
 
