@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mkstatus import parallel
 from mkstatus.errors import Problem
+from mkstatus.incidents import stored
 from mkstatus.incidents.folder import (
     MAX_BYTES,
     Listing,
@@ -92,7 +93,8 @@ def load_incidents(directory: Path, config: SiteConfig, root: Path,
         files.append((file, shown, (str(file), stat.st_mtime_ns, stat.st_size, shown,
                                     *context)))
     todo = [(file, shown) for file, shown, key in files if key not in _cache]
-    parsed_now = iter(_parse_all(todo, config))
+    store = stored.open_store(root, config) if todo else None
+    parsed_now = iter(_parse_all(todo, config, store))
     for _, _, key in files:
         parsed = _cache[key] if key in _cache else next(parsed_now)
         fresh[key] = parsed
@@ -100,6 +102,8 @@ def load_incidents(directory: Path, config: SiteConfig, root: Path,
         if parsed[0] is not None:
             incidents.append(parsed[0])
     _cache = fresh  # only what the folder holds now
+    if store is not None:
+        store.save(shown for _, shown, _ in files)
     incidents.sort(key=lambda i: i.id)
     return incidents, problems
 
@@ -108,29 +112,44 @@ def load_incidents(directory: Path, config: SiteConfig, root: Path,
 PART = 50
 
 
-def read_and_parse(file: Path, shown: str, config: SiteConfig) -> Parsed:
-    """One file, read safely (a regular file only, never blocking) and parsed."""
-    try:
-        data = read_regular(file)
-    except UnreadableFile as exc:
-        return None, [Problem(shown, 1, 1, str(exc))]
-    return parse_incident(shown, file.stem, data, config)
+def _parse_all(todo: list[tuple[Path, str]], config: SiteConfig,
+               store: stored.Store | None) -> list[Parsed]:
+    """Each file read safely and parsed, or taken from the derived cache (``stored``)
+    when its bytes are those it was parsed from; many misses (a cold build) are parsed
+    in parts, by worker processes (``parallel.map_parts``). What parsed without a
+    problem is kept in the cache."""
+    out: list[Parsed | None] = []
+    misses: list[tuple[int, str, str, bytes, bytes]] = []
+    for file, shown in todo:  # read safely: a regular file only, never blocking
+        try:
+            data = read_regular(file)
+        except UnreadableFile as exc:
+            out.append((None, [Problem(shown, 1, 1, str(exc))]))
+            continue
+        digest = stored.digest(data) if store is not None else b""
+        found = store.get(shown, digest) if store is not None else None
+        out.append(None if found is None else (found, []))
+        if found is None:
+            misses.append((len(out) - 1, shown, file.stem, data, digest))
+    texts = [(shown, stem, data) for _, shown, stem, data, _ in misses]
+    if len(texts) < 4 * PART:
+        parsed = parse_texts(texts, config)
+    else:
+        done = parallel.map_parts(partial(parse_texts, config=config),
+                                  parallel.split(texts, PART))
+        parsed = [one for part in done for one in part]
+    for (index, shown, _, _, digest), result in zip(misses, parsed, strict=True):
+        out[index] = result
+        if store is not None and result[0] is not None and not result[1]:
+            store.put(shown, digest, result[0])
+    results = [result for result in out if result is not None]
+    assert len(results) == len(todo)  # every file has its answer, in order
+    return results
 
 
-def _parse_all(todo: list[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
-    """Each file parsed; many files (a cold build) in parts, by worker processes
-    (``parallel.map_parts``)."""
-    if len(todo) < 4 * PART:
-        return parse_files(todo, config)
-    done = parallel.map_parts(partial(parse_files, config=config),
-                              parallel.split(todo, PART))
-    return [parsed for part in done for parsed in part]
-
-
-def parse_files(files: Sequence[tuple[Path, str]], config: SiteConfig) -> list[Parsed]:
-    """Each incident file read safely and parsed: its path and the path shown in
-    messages."""
-    return [read_and_parse(file, shown, config) for file, shown in files]
+def parse_texts(texts: Sequence[tuple[str, str, bytes]], config: SiteConfig) -> list[Parsed]:
+    """Each file's bytes parsed: the path shown in messages, the incident id, the bytes."""
+    return [parse_incident(shown, stem, data, config) for shown, stem, data in texts]
 
 
 def parse_incident(path: str, stem: str, data: bytes, config: SiteConfig) -> tuple[
