@@ -193,3 +193,21 @@ def test_downtimes_are_the_tallies_sums() -> None:
                                                   tallies(pieces, bounds)]
     assert any(down for _, down in reports._downtimes(pieces, bounds))
     assert set(WEIGHTS) == {ComponentStatus.MAJOR_OUTAGE, ComponentStatus.PARTIAL_OUTAGE}
+
+
+def test_daily_latency_of_one_region_is_the_weighted_mean_as_before() -> None:
+    """One region's day takes its percentiles as they are; only where a float cannot
+    hold them (absurd latencies) does the weighted mean's rounding still apply."""
+    from mkstatus.compute.uptime import daily_latency
+    from mkstatus.samples.model import DayAggregate
+
+    day = date(2026, 11, 20)
+    rows = [DayAggregate(day, "api", "eu", 288, 140, 210, ()),
+            DayAggregate(day, "web", "eu", 7, 2**63 + 1, -(2**60) - 1, ()),
+            DayAggregate(day, "db", "eu", 3, 10, 20, ()),
+            DayAggregate(day, "db", "us", 1, 30, 41, ())]
+    got = {c: [(x.p50, x.p95) for x in days] for c, days in daily_latency((), rows).items()}
+    assert got == {"api": [(140, 210)], "web": [(round(7 * (2**63 + 1) / 7),
+                                                  round(7 * (-(2**60) - 1) / 7))],
+                   "db": [(15, 25)]}
+    assert got["web"] != [(2**63 + 1, -(2**60) - 1)]

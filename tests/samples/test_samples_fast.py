@@ -450,6 +450,40 @@ def test_cache_is_dropped_when_the_run_gap_changes(tmp_path: Path, parsed: list[
     assert expected != _reference(root, None, None)[0]  # the gap does change the runs
 
 
+def test_cached_parts_read_back_as_the_compacted_form_does() -> None:
+    """The cache's integer rows (``encode_part``) give back the very part that the
+    compacted-day records (``part_records``, time text) give, and a damaged row is
+    refused with one of the errors a cache lookup treats as a miss."""
+    from mkstatus.samples.cache import decode_part, encode_part
+    from mkstatus.samples.model import part_of, part_records
+    from mkstatus.samples.read import reduce_day_file
+
+    root = Path(__file__).parent  # unused by the reader but for messages
+    samples = [s for s in _samples() if s.region == "eu" and s.time.day == 19]
+    samples.append(Sample(datetime(2026, 11, 19, 23, 0, tzinfo=UTC), "vendor", "eu",
+                          Outcome.UPSTREAM_PARTIAL))
+    data = b"".join(sample_line(s) for s in samples)
+    part = reduce_day_file(date(2026, 11, 19), "eu", root / "eu.jsonl", data, GAP,
+                           lambda _: None)
+    assert {r.state for r in part.runs} >= {"ok", "degraded", "failed", "upstream_partial"}
+    assert part.certs
+    rows = json.loads(json.dumps(encode_part(part)))
+    assert decode_part(rows, "eu") == part_of(part_records(part), "eu")
+    assert decode_part(rows, "eu").runs == sorted(part.runs, key=lambda r: r.component)
+    def damage(where: int, value: object) -> list:
+        out = json.loads(json.dumps(rows))
+        if where < 0:
+            out[1][0] = value  # the component
+        else:
+            out[1][6][where] = value  # a number of the first run
+        return out
+
+    for damaged in (damage(2, 9), damage(4, -1), damage(3, 0),
+                    damage(0, 1.5), damage(0, 10**30), damage(-1, None)):
+        with pytest.raises((KeyError, TypeError, ValueError, OverflowError)):
+            decode_part(damaged, "eu")
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-shape", "unwritable"])
 def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path: Path, damage: str) -> None:
     root, cache = tmp_path / "samples", tmp_path / "cache" / "samples.json"
@@ -462,7 +496,8 @@ def test_a_damaged_or_unwritable_cache_is_ignored(tmp_path: Path, damage: str) -
     _cached(root, cache)
     text = cache.read_bytes()
     cache.write_bytes({"garbage": b"\x00\xff not json", "truncated": text[: len(text) // 2],
-                       "wrong-shape": text.replace(b'"runs":[[', b'"runs":[[7,')}[damage])
+                       "wrong-shape": text.replace(b'"part":[["', b'"part":[[7,"')}[damage])
+    assert cache.read_bytes() != text
     assert _cached(root, cache) == reference
     assert _cached(root, cache) == reference
     json.loads(cache.read_bytes())  # rewritten whole

@@ -361,11 +361,17 @@ def daily_latency(samples: Iterable[Sample], aggregates: Iterable[DayAggregate]
             per.setdefault((comp, day), []).append((counts[comp, day, region], p50, p95))
     out: dict[str, list[LatencyDay]] = {}
     for (comp, day), rows in sorted(per.items()):
-        total = sum(n for n, _, _ in rows)
-        p50 = round(sum(n * v for n, v, _ in rows) / total)
-        p95 = round(sum(n * v for n, _, v in rows) / total)
+        if len(rows) == 1 and abs(rows[0][1]) < _EXACT and abs(rows[0][2]) < _EXACT:
+            _, p50, p95 = rows[0]  # one region: n * v / n is v (exact in a float)
+        else:
+            total = sum(n for n, _, _ in rows)
+            p50 = round(sum(n * v for n, v, _ in rows) / total)
+            p95 = round(sum(n * v for n, _, v in rows) / total)
         out.setdefault(comp, []).append(LatencyDay(day, p50, p95))
     return out
+
+
+_EXACT = 2**53  # integers below this are exact as floats
 
 
 def site_uptime(config: SiteConfig, views: Sequence[View], now: datetime, *,

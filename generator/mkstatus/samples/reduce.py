@@ -25,10 +25,10 @@ from mkstatus.samples.model import FilePart, Outcome, Run, from_us, percentile
 DAY_US = 86_400_000_000
 OUTCOME_CODES = list(Outcome)  # OK is 0, DEGRADED is 1, failures and vendor reports after
 CODES = {o.value: i for i, o in enumerate(OUTCOME_CODES)}
-_STATE_NAMES = ("ok", "degraded", "failed", Outcome.UPSTREAM_PARTIAL.value,
+STATE_NAMES = ("ok", "degraded", "failed", Outcome.UPSTREAM_PARTIAL.value,
                 Outcome.UPSTREAM_MAJOR.value)
-# outcome code -> index of its run state in _STATE_NAMES (2, failed, for every failure)
-_STATE = bytes(_STATE_NAMES.index(OUTCOME_CODES[i].state) if i < len(OUTCOME_CODES) else 2
+# outcome code -> index of its run state in STATE_NAMES (2, failed, for every failure)
+_STATE = bytes(STATE_NAMES.index(OUTCOME_CODES[i].state) if i < len(OUTCOME_CODES) else 2
                for i in range(256))
 
 # time (µs), component, outcome code, latency, certificate expiry, HTTP code, error text
@@ -164,7 +164,7 @@ def runs_of(comp: str, region: str, us: Sequence[int], codes: Sequence[int],
         cuts.update(compress(range(1, n), map(gt, steps, repeat(gap))))
     starts = [0, *sorted(cuts)]
     ends = [*starts[1:], n]
-    return [Run(comp, region, _STATE_NAMES[states[a]], from_us(us[a]), from_us(us[b - 1]),
+    return [Run(comp, region, STATE_NAMES[states[a]], from_us(us[a]), from_us(us[b - 1]),
                 b - a, OUTCOME_CODES[codes[a]]) for a, b in zip(starts, ends, strict=True)]
 
 
