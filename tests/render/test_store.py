@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from mkstatus.render.store import DIGEST, RenderStore, digest
+
 from tests.conftest import DEMO_NOW, copy_demo, mkstatus
 
 pytestmark = pytest.mark.slow
@@ -136,7 +136,7 @@ def test_the_store_returns_only_what_was_put_under_that_key(tmp_path: Path) -> N
     store.flush()
     again = RenderStore(tmp_path / "s.sqlite").begin()
     assert again.has(a) and not again.has(b)
-    assert again.get(a) == "une page".encode()
+    assert again.get(a) == b"une page"
     assert again.get(b) is None
     off = RenderStore(None).begin()
     off.put(a, "x")

@@ -244,10 +244,15 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
                                   f"present in docs as {existing.abs_src_path}; remove one")
             inclusion = InclusionLevel.INCLUDED if out.path in IN_NAV or not out.is_page \
                 else InclusionLevel.NOT_IN_NAV
+            content: str | bytes
             if out.is_page:
-                self.pages[out.path] = out.page
-                # MkDocs never reads it (``FinishedPage``); `serve` compares the pages
-                content = contents[out.path] = out.content if self.kept is not None else ""
+                # MkDocs never reads a page's content (``FinishedPage``); `serve` compares
+                # pages with the next build's, so it holds each page's text
+                page = out.page
+                if self.kept is not None:
+                    page = GeneratedPage(page.meta, page.body)
+                self.pages[out.path] = page
+                content = contents[out.path] = page.markdown() if self.kept is not None else ""
             else:
                 content = contents[out.path] = out.content
             if out.path == urls.CSS:  # the dark palette without JavaScript, no request more

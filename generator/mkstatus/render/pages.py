@@ -350,6 +350,19 @@ class PageRenderer:
         return GeneratedPage(meta or {"title": _title(v.incident.title)},
                              stored=partial(_fill, store, key, self))
 
+    def _component(self, comp: Any, items: list[View]) -> str:
+        site, extra, tr = self.site, self.extra, self.tr
+        path = urls.component_page(comp.id)
+        vendor = upstream_of(comp)
+        return self.env.get_template("component.md.j2").render(
+            links=self.urls.links_from(path), c=comp, state=site.states[comp.id],
+            now=site.now, ind=site.indicator,
+            items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
+            probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
+            upstream=vendor, attribution=attribution(comp, vendor, tr) if vendor else "",
+            extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
+        )
+
     def _body(self, v: View) -> str:
         """``v``'s settled page, with ``CURRENT``, rendered again (``RenderStore.redo``)."""
         path = urls.incident_page(v.id)
@@ -367,23 +380,14 @@ class PageRenderer:
         tr = self.tr
         pages = [(urls.HOME, _home(env, site, extra, self.urls.links_from(urls.HOME), tr)),
                  *_history(env, site, extra, self.urls, tr)]
-        component_tpl = env.get_template("component.md.j2")
         by_component = _views_by_component(site)
         for comp in site.config.components:
             items = by_component.get(comp.id, [])
-            path = urls.component_page(comp.id)
-            body = component_tpl.render(
-                links=self.urls.links_from(path), c=comp, state=site.states[comp.id],
-                now=site.now, ind=site.indicator,
-                items=items[:LIST_LIMIT], more=max(0, len(items) - LIST_LIMIT),
-                probe_note=extra.get("probe_notes", {}).get(comp.id, ""),
-                upstream=upstream_of(comp),
-                attribution=attribution(comp, vendor, tr) if (vendor := upstream_of(comp))
-                else "",
-                extra_html=Markup(clean(extra.get("component_html", {}).get(comp.id, ""))),
-            )
             title = _title(f"{comp.name}: {tr.gettext(site.states[comp.id].status.label)}")
-            pages.append((path, GeneratedPage({"title": title}, body)))
+            # Rendered when written: at 10,000 incidents and a year of samples, component
+            # pages held until then were a tenth of a build's memory.
+            pages.append((urls.component_page(comp.id), GeneratedPage(
+                {"title": title}, stored=partial(self._component, comp, items))))
         return pages
 
 
@@ -545,14 +549,15 @@ def _history(env: Environment, site: Site, extra: dict[str, Any], site_urls: url
     for i, month in enumerate(older):
         label = tr.month(*month)
         path = urls.month_page(_month_slug(month))
-        body = template.render(
+        body = partial(  # rendered when written, as component pages are
+            template.render,
             links=site_urls.links_from(path),
             heading=_("Incident history: %(month)s") % {"month": label},
             months=[(label, _month_anchor(month), months[month])], archive=[],
             newer=_month_link(older[i - 1], tr) if i else None,
             older=_month_link(older[i + 1], tr) if i + 1 < len(older) else None, **common)
         title = _("History: %(month)s") % {"month": label}
-        pages.append((path, GeneratedPage({"title": title, "hide": hide}, body)))
+        pages.append((path, GeneratedPage({"title": title, "hide": hide}, stored=body)))
     return pages
 
 
