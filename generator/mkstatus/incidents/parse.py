@@ -65,7 +65,9 @@ def load_incidents(directory: Path, config: SiteConfig, root: Path,
     where paths in messages start and where links must lead; ``listing``, the folder's
     ``list_incident_files`` when the caller has it already. `mkstatus serve` rebuilds
     after every edit; a file whose modification time and size are unchanged (under the
-    same components and timezone) is not parsed again.
+    same components and timezone) is not parsed again. A new process takes the files
+    whose bytes are unchanged since an earlier build from the derived cache
+    (``stored``).
     """
     global _cache
     incidents: list[Incident] = []
@@ -93,7 +95,12 @@ def load_incidents(directory: Path, config: SiteConfig, root: Path,
         files.append((file, shown, (str(file), stat.st_mtime_ns, stat.st_size, shown,
                                     *context)))
     todo = [(file, shown) for file, shown, key in files if key not in _cache]
-    store = stored.open_store(root, config) if todo else None
+    # The derived cache on disk is for a new process, which has every file to read; a
+    # rebuild of `mkstatus serve` holds the unchanged ones in memory already, and
+    # reading and writing the whole cache for an edited file would cost it more than
+    # parsing that file.
+    whole = bool(todo) and len(todo) == len(files)
+    store = stored.open_store(root, config) if whole else None
     parsed_now = iter(_parse_all(todo, config, store))
     for _, _, key in files:
         parsed = _cache[key] if key in _cache else next(parsed_now)

@@ -183,23 +183,19 @@ def _code_digest() -> bytes | None:
 
 
 _CODE = _code_digest()
-_held: Store | None = None
 
 
 def open_store(project_root: Path, config: SiteConfig) -> Store | None:
     """The cache for a site's incidents under ``config``, or None when caches are off or
     the parse's inputs cannot be pinned down (a zone whose rules' file is not found).
-    ``mkstatus serve`` keeps the store in memory between rebuilds while its file and
-    key are the same."""
-    global _held
+    It is read again by each build that has files to read (``mkstatus serve`` keeps
+    the unchanged ones in memory, see ``load_incidents``) and let go after: holding it
+    for the next rebuild would hold its digests through every build's peak."""
     folder = cache_dir(project_root)
     key = fingerprint(config)
     if folder is None or key is None:
         return None
-    path = folder / NAME
-    if _held is None or _held.path != path or _held.key != key:
-        _held = Store(path, key)
-    return _held
+    return Store(folder / NAME, key)
 
 
 def fingerprint(config: SiteConfig) -> bytes | None:
