@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from mkstatus.compute import reports
+from mkstatus.compute import reports, uptime
 from mkstatus.compute.reports import component_report
 from mkstatus.compute.status import View, view
 from mkstatus.compute.uptime import (
@@ -155,7 +155,10 @@ def test_intervals_by_component_equal_asking_every_view_and_are_copies() -> None
     assert first == {cid: asked(cid) for cid in cids}
     assert first["nothing"] == [] and len(first["api"]) > 10
     first["api"].clear()  # a caller's copy: the answer kept for the next caller is intact
-    assert intervals_by_component(views, cids, now) == {cid: asked(cid) for cid in cids}
+    second = intervals_by_component(views, cids, now)
+    assert second == {cid: asked(cid) for cid in cids}
+    assert uptime._LAST == []  # kept for one more call only, then let go
+    assert intervals_by_component(views, cids, now) == second
     assert view_intervals(list(views), "web", now) == asked("web")
 
 

@@ -300,13 +300,14 @@ def intervals_by_component(views: Iterable[View], cids: Iterable[str], now: date
     view about every component was a fifth of the uptime figures).
 
     The daily figures and the reports of one build both ask, with the same ``views``
-    (a tuple of frozen views) and the same ``now``: the last answer is kept for that
-    pair, by identity, and handed out again as copies."""
+    (a tuple of frozen views) and the same ``now``: the answer is kept for that pair, by
+    identity, until it is asked for again, once (so it is not held through the rest of
+    the build)."""
     cids = tuple(cids)
     key = (views, now, cids) if isinstance(views, tuple) else None
     if key is not None and _LAST and _LAST[0][0] is views and _LAST[0][1] is now \
             and _LAST[0][2] == cids:
-        return {cid: list(items) for cid, items in _LAST[0][3].items()}
+        return _LAST.pop()[3]
     found: dict[str, list[tuple[datetime, datetime, ComponentStatus, View]]] = {
         cid: [] for cid in cids}
     for v in views:
@@ -320,12 +321,11 @@ def intervals_by_component(views: Iterable[View], cids: Iterable[str], now: date
     out = {cid: sorted(items, key=lambda x: (x[0], x[3].incident.title, x[3].id))
            for cid, items in found.items()}
     if key is not None:
-        _LAST[:] = [(*key, out)]
-        return {cid: list(items) for cid, items in out.items()}
+        _LAST[:] = [(*key, {cid: list(items) for cid, items in out.items()})]
     return out
 
 
-_LAST: list[tuple[Any, ...]] = []  # (views, now, cids, answer) of the last call
+_LAST: list[tuple[Any, ...]] = []  # (views, now, cids, answer) kept for one more call
 
 
 def tallies(pieces: Sequence[Piece], bounds: Sequence[tuple[datetime, datetime]]

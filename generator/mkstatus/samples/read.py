@@ -136,6 +136,9 @@ def raw_samples(root: Path, *, since: datetime, until: datetime,
     reader = _Reader()
     us: list[int] = []
     found: list[Sample] = []
+    # Each line decodes its own copy of the component id; the samples, kept through the
+    # build, share one per component.
+    names: dict[str, str] = {}
     for day, d in day_files(root, since.astimezone(UTC).date()):
         for path in raw_files(d):
             if aggregate_file(d, path.stem) is not None:
@@ -148,7 +151,8 @@ def raw_samples(root: Path, *, since: datetime, until: datetime,
                 warn(message)
             keep = [i for i, t in enumerate(times) if lo <= t <= hi]
             us += [times[i] for i in keep]
-            found += [Sample(time=from_us(times[i]), component=comps[i], region=region,
+            found += [Sample(time=from_us(times[i]),
+                             component=names.setdefault(comps[i], comps[i]), region=region,
                              outcome=OUTCOME_CODES[codes[i]], http_code=http[i],
                              latency_ms=lat[i], cert_expires=certs[i], error=errors[i])
                       for i in keep]
