@@ -87,8 +87,9 @@ def effective_pieces(probe: Sequence[Interval], declared: Sequence[Interval], *,
 
     A sweep over interval ends with a count of open intervals per (source, status rank),
     so a year of probe history stays linear in the number of intervals. Counts are kept
-    in lists indexed by rank, not in ``Counter``s keyed by the enum: with ten thousand
-    incidents the enum's Python-level hash was most of the sweep.
+    in lists indexed by rank, and which ranks are open in a bit mask per source (the
+    worst open one is its highest bit), not in ``Counter``s keyed by the enum: with ten
+    thousand incidents the enum's Python-level hash was most of the sweep.
     """
     events: list[tuple[datetime, int, int, int]] = []
     for source, items in ((0, declared), (1, probe)):
@@ -99,17 +100,22 @@ def effective_pieces(probe: Sequence[Interval], declared: Sequence[Interval], *,
     # Events at one time are all applied before the stretch after them is looked at, so
     # their order among themselves does not matter; the tuple order is the cheapest sort.
     events.sort()
-    said, seen = [0] * len(_BY_RANK), [0] * len(_BY_RANK)
-    counts = (said, seen)
+    counts = ([0] * len(_BY_RANK), [0] * len(_BY_RANK))
+    masks = [0, 0]  # said (declared), seen (probes): bit r set while rank r is open
     out: list[list[Any]] = []
     t = start
     for at, step, source, rank in events:
         if t < at:
-            _add_piece(out, t, at, said, seen, probed)
-        counts[source][rank] += step
+            _add_piece(out, t, at, masks[0], masks[1], probed)
+        count = counts[source]
+        count[rank] += step
+        if count[rank]:
+            masks[source] |= 1 << rank
+        else:
+            masks[source] &= ~(1 << rank)
         t = at if at > t else t
     if t < end:
-        _add_piece(out, t, end, said, seen, probed)
+        _add_piece(out, t, end, masks[0], masks[1], probed)
     return [Piece(a, b, status, probe_status) for a, b, status, probe_status in out]
 
 
@@ -117,20 +123,19 @@ _BY_RANK = sorted(ComponentStatus, key=lambda s: s.rank)
 _MAINTENANCE = ComponentStatus.UNDER_MAINTENANCE.rank
 
 
-def _add_piece(out: list[list[Any]], a: datetime, b: datetime, said: list[int],
-               seen: list[int], probed: bool) -> None:
-    """The effective status of one elementary stretch [a, b), joined to the previous
+def _add_piece(out: list[list[Any]], a: datetime, b: datetime, said: int, seen: int,
+               probed: bool) -> None:
+    """The effective status of one elementary stretch [a, b), from the masks of the
+    ranks declared (``said``) and seen by the probes (``seen``), joined to the previous
     piece when that one ends at ``a`` with the same statuses; nothing when nothing
     covers it."""
-    top_said = max((r for r, n in enumerate(said) if n), default=-1)
-    top_seen = max((r for r, n in enumerate(seen) if n), default=-1)
-    if top_said < 0 and top_seen < 0 and probed:
+    if not (said or seen or not probed):
         return
-    probe_rank = max(top_seen, 0)
-    if said[_MAINTENANCE] and probe_rank > 0:
+    probe_rank = max(seen.bit_length() - 1, 0)
+    if said >> _MAINTENANCE & 1 and probe_rank > 0:
         probe_rank = _MAINTENANCE
-    status = _BY_RANK[max(top_said, probe_rank)]
-    probe_status = _BY_RANK[probe_rank] if top_seen >= 0 else None
+    status = _BY_RANK[max(said.bit_length() - 1, probe_rank)]
+    probe_status = _BY_RANK[probe_rank] if seen else None
     if out and out[-1][1] == a and out[-1][2] is status and out[-1][3] is probe_status:
         out[-1][1] = b
     else:
