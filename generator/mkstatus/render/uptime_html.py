@@ -230,7 +230,8 @@ def day_rows(figures: ComponentUptime, incident_link: Callable[[str], str],
                                tr=tr).strip(),
             downtime=tr.duration(timedelta(seconds=d.down)) if d.percent is not None else "",
             latency=f"{tr.decimal(lat.p50, 0)} / {tr.decimal(lat.p95, 0)} ms" if lat else "",
-            incidents=Markup("; ").join(map(anchor, d.incidents)),
+            # Every part is Markup already: joined as text, not escaped once more each.
+            incidents=Markup("; ".join(map(anchor, d.incidents))),
             notes=[n for n in day_notes(d, tr) if n not in titles]))
     return rows
 
