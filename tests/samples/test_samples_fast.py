@@ -395,6 +395,24 @@ def test_cached_summary_equals_reference_cold_and_warm(
         assert sorted(parsed) == sorted(damaged) and len(cold) == 15
 
 
+@pytest.mark.parametrize("gap", [timedelta(minutes=15), timedelta(days=3)])
+def test_cached_days_with_a_gap_wider_than_a_day_give_the_reference_runs(
+        tmp_path: Path, gap: timedelta, parsed: list[str]) -> None:
+    """Runs are joined across midnight after the days are read or taken from the cache;
+    a run gap of three days joins runs across a day that is read every time (a torn
+    file, an invalid line), which must still meet that day's runs in between."""
+    root, cache = tmp_path / "samples", tmp_path / "cache.json"
+    _store(root)
+    warnings: list[str] = []
+    expected = reference_summary(root, since=None, until=None, max_gap=gap,
+                                 warn=warnings.append)
+    assert _cached(root, cache, gap=gap)[0] == expected  # cold: the cache is written
+    parsed.clear()
+    assert _cached(root, cache, gap=gap)[0] == expected  # warm: most days from it
+    assert sorted(parsed) == ["2026/11/19/us.jsonl", "2026/11/21/ap.jsonl"]
+    assert any(r.start.date() != r.end.date() for r in expected.runs)  # joined days
+
+
 def test_cache_sees_appends_and_same_size_rewrites(tmp_path: Path, parsed: list[str]) -> None:
     root, cache = tmp_path / "samples", tmp_path / "cache.json"
     append_samples(root, _samples()[:3000])
