@@ -98,6 +98,12 @@ def feed_entries(site: Site) -> dict[str | None, list[Entry]]:
     return out
 
 
+def feed_targets(site: Site) -> list[tuple[str | None, str]]:
+    """Each feed of every format: the site's (None) and each component's, with the suffix
+    its title carries."""
+    return [(None, ""), *((c.id, f" — {c.name}") for c in site.config.components)]
+
+
 def feed_key(site: Site, kind: str, component: str | None, items: list[Entry]) -> bytes:
     """The render store's key of one feed (``store``): all a feed is made of. An empty
     feed is dated by the build, so its key holds the build's time."""
@@ -120,8 +126,7 @@ def render_feeds(site: Site, store: RenderStore | None = None) -> list[tuple[str
     html = EntryHtml(raw=site.config.allow_raw_html, tr=tr)
     lists = feed_entries(site)
     files: list[tuple[str, bytes]] = []
-    for component, suffix in [(None, ""), *((c.id, f" — {c.name}")
-                                            for c in site.config.components)]:
+    for component, suffix in feed_targets(site):
         items = lists[component]
         files += files_kept(store, feed_key(site, "rss-atom", component, items),
                             partial(_pair, site, component, items, suffix, html))

@@ -23,6 +23,7 @@ from mkstatus.render.feeds import (
     entry_url,
     feed_entries,
     feed_key,
+    feed_targets,
     subtitle,
     tag_uri,
 )
@@ -39,8 +40,7 @@ def render_jsonfeed(site: Site, store: RenderStore | None = None) -> list[tuple[
     html = EntryHtml(raw=site.config.allow_raw_html, tr=translator(site.config.language))
     lists = feed_entries(site)
     out: list[tuple[str, str]] = []
-    for component, suffix in [(None, ""), *((c.id, f" — {c.name}")
-                                            for c in site.config.components)]:
+    for component, suffix in feed_targets(site):
         items = lists[component]
         out += files_kept(store, feed_key(site, "json", component, items),
                           partial(_file, site, component, suffix, html, items))
