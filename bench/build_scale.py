@@ -201,8 +201,9 @@ HEADER = ("|      N | days |   samples |  pages | mkstatus CPU s       | cold CP
 
 def print_header(repeat: int) -> None:
     print(f"Paired runs, alternating, {repeat} of each; median (min-max). mkstatus: a build "
-          "with the derived cache the previous build left (.mkstatus-cache: sample cache, "
-          "compiled templates), as every build but a fresh clone's; cold: without it; "
+          "with the derived cache and the site the previous build left (.mkstatus-cache: "
+          "sample cache, compiled templates, rendered pages; site/: unchanged files are "
+          "linked), as every build but a fresh clone's; cold: without either; "
           "floor: plain MkDocs + Material, same pages. CPU = user + system of the build and "
           "its workers; peak = largest RSS of one process.")
     print(HEADER)
@@ -237,8 +238,9 @@ def run(n: int, components: int, days: int, env: dict[str, str] | None,
             k: {"wall": [], "cpu": [], "peak": []} for k in KINDS}
         for turn in range(repeat):
             for kind in KINDS[turn % 3:] + KINDS[:turn % 3]:
-                if kind == "cold":  # a fresh clone; the build leaves the cache again
-                    shutil.rmtree(root / ".mkstatus-cache", ignore_errors=True)
+                if kind == "cold":  # a fresh clone: no cache, no site the build may
+                    shutil.rmtree(root / ".mkstatus-cache", ignore_errors=True)  # link
+                    shutil.rmtree(root / "site", ignore_errors=True)
                 wall, cpu, peak = timed_cpu(mkdocs if kind == "floor" else mk,
                                             floor if kind == "floor" else root, env)
                 for key, value in (("wall", wall), ("cpu", cpu), ("peak", peak)):

@@ -71,7 +71,8 @@ def _size_kb(path: Path) -> int:
 @needs_namespaces
 def test_build_on_a_full_disk(tmp_path: Path) -> None:
     """The site is published on a tmpfs with room for one site and a half: the first
-    build fits, the next one (which builds beside the published site) fills the disk."""
+    build fits; a filler then leaves 16 KB, and the next build (which builds beside the
+    published site, linking its unchanged files) fills the disk."""
     root = copy_demo(tmp_path / "demo")
     mkstatus("build", "--now", NOW, "-d", str(tmp_path / "measure"), cwd=root, check=True)
     size = _size_kb(tmp_path / "measure") * 3 // 2
@@ -82,6 +83,8 @@ def test_build_on_a_full_disk(tmp_path: Path) -> None:
         mount -t tmpfs -o size={size}k tmpfs {disk}
         {_cli("build", "--now", NOW, "-d", f"{disk}/site")}
         cp -a {disk}/site {out}/before
+        dd if=/dev/zero of={disk}/filler bs=64k 2>/dev/null || true
+        truncate -s -16k {disk}/filler
         set +e
         {_cli("build", "--now", LATER, "-d", f"{disk}/site")} 2> {out}/stderr
         echo $? > {out}/rc
@@ -96,7 +99,8 @@ def test_build_on_a_full_disk(tmp_path: Path) -> None:
                            f"cannot write {disk}/.mkstatus-build-site-")
     assert line.endswith(": No space left on device")
     assert _tree_digest(out / "after") == _tree_digest(out / "before")
-    assert (out / "listing").read_text().split() == [".mkstatus-build-site.lock", "site"]
+    assert (out / "listing").read_text().split() == [".mkstatus-build-site.lock", "filler",
+                                                      "site"]
 
 
 @needs_namespaces

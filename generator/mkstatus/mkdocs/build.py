@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import logging
 import os
 import secrets
@@ -26,6 +25,7 @@ from mkstatus.compute.site import Site
 from mkstatus.config import syntax_problems
 from mkstatus.errors import BuildError, ConfigError, ValidationError
 from mkstatus.locking import lock
+from mkstatus.mkdocs.unchanged import reusing
 from mkstatus.project import Project, load_project
 from mkstatus.times import TimeError, resolve_now
 
@@ -101,7 +101,7 @@ def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
             _sweep(target)
             staging = staging_dir(target)
             try:
-                mkdocs_build(config, staging, site, strict=strict)
+                mkdocs_build(config, staging, site, strict=strict, previous=target)
                 swap_in(staging, target)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -133,17 +133,20 @@ def staging_dir(target: Path) -> Path:
 
 
 def mkdocs_build(config: Any, staging: Path, site: Site, *, strict: bool = False,
-                 serve_url: str | None = None, unchanged: str = "the published site") -> None:
+                 serve_url: str | None = None, unchanged: str = "the published site",
+                 previous: Path | None = None) -> None:
     """MkDocs builds into the staging folder, reusing the config and site already loaded;
     its warnings are printed as they come, its errors only if they explain the failure.
-    ``serve_url`` makes it a preview build, as in ``mkdocs serve``."""
+    ``serve_url`` makes it a preview build, as in ``mkdocs serve``. Files equal to those
+    of the ``previous`` build (the folder the staging one replaces) are hard links to
+    them (``unchanged``)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
     config["site_dir"], config["strict"] = str(staging), strict
     plugin = config.plugins["mkstatus"]
     plugin.now, plugin.preloaded = site.now, site
-    with console_log(held_errors=True) as console:
+    with console_log(held_errors=True) as console, reusing(staging, previous):
         try:
             build(config, serve_url=serve_url)
         except MkDocsException as exc:
@@ -151,7 +154,7 @@ def mkdocs_build(config: Any, staging: Path, site: Site, *, strict: bool = False
             why = "" if errors and isinstance(exc, Abort) else f": {exc}"
             raise BuildError("\n".join([*errors, f"build failed, {unchanged} is "
                                                    f"unchanged{why}"])) from None
-        console.release()
+        console.print_held()
 
 
 class Console(logging.StreamHandler):  # type: ignore[type-arg]
@@ -181,8 +184,10 @@ class Console(logging.StreamHandler):  # type: ignore[type-arg]
         out, self._held = [r.getMessage() for r in self._held], []
         return out
 
-    def release(self) -> None:
-        """Print what was held after all."""
+    def print_held(self) -> None:
+        """Print what was held after all. (Not ``release``: that is ``logging.Handler``'s
+        lock release, which every ``handle`` and ``flush`` calls; overriding it printed
+        held errors at once, and recursed without end as the print flushed.)"""
         for record in self._held:
             super().emit(record)
         self._held = []
@@ -286,10 +291,11 @@ def swap_in(staging: Path, target: Path) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Linux renameat2(RENAME_EXCHANGE): both names swap atomically, or nothing happens."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    if not sys.platform.startswith("linux"):
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
+    # The process's own symbols include libc's: no `ctypes.util.find_library`, which
+    # runs `ldconfig -p` in a subprocess on every build.
+    libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False

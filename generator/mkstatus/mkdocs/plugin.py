@@ -33,6 +33,8 @@ from mkstatus.errors import MkstatusError
 from mkstatus.i18n import translator
 from mkstatus.mkdocs.inline import inline, inline_source
 from mkstatus.mkdocs.palette import no_script_css
+from mkstatus.mkdocs.theme_files import skip_hidden_folders
+from mkstatus.mkdocs.unchanged import GeneratedFile
 from mkstatus.project import Project, language_site, load_project
 from mkstatus.render import urls
 from mkstatus.render.freshness import stamp_html
@@ -208,6 +210,7 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
         theme_dir = str(Path(__file__).parent / "theme")
         if theme_dir not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+        skip_hidden_folders(config.theme)  # Material's 14,000 icons, walked for nothing
         # Compiled templates are kept in the site's cache folder for the next build.
         BYTECODE.use_folder(cache_dir(Path(config.config_file_path).resolve().parent))
         # Material prints site_name unescaped; "Smith & Co" must stay valid HTML.
@@ -258,8 +261,8 @@ class MkstatusPlugin(BasePlugin[MkstatusConfig]):
             if out.path == urls.CSS:  # the dark palette without JavaScript, no request more
                 css = content.encode() if isinstance(content, str) else content
                 content = css + dark_without_script(config, css.decode()).encode()
-            files.append(File.generated(config, out.path, content=content,
-                                        inclusion=inclusion))
+            files.append(GeneratedFile.generated(config, out.path, content=content,
+                                                 inclusion=inclusion))
         if self.kept is not None:
             self.kept.update(contents=contents, files=files,
                              sources={out.path: out.source for out in outputs})

@@ -177,7 +177,7 @@ class Preview:
         staging = staging_dir(self.served)
         try:
             mkdocs_build(config, staging, site, serve_url=self.serve_url,
-                         unchanged="the preview")
+                         unchanged="the preview", previous=self.served)
             swap_in(staging, self.served)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
