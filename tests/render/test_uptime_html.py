@@ -139,3 +139,24 @@ def test_uptime_html_writes_no_markup_itself() -> None:
               if isinstance(node, ast.Constant) and isinstance(node.value, str)
               and id(node) not in docstrings and re.search(r"</?[a-z]", node.value)]
     assert markup == []
+
+
+def test_a_busy_day_s_bar_names_three_notes_and_counts_the_rest() -> None:
+    """The day's row on the component page lists every incident; the bar's title (on the
+    home page, 90 per component) names three and says how many more."""
+    from mkstatus.i18n import translator
+
+    def titles(notes: tuple[str, ...], language: str = "en") -> list[str]:
+        day = DayUptime(START, 90.0, ComponentStatus.MAJOR_OUTAGE, notes, 8640.0)
+        bars = uptime_html.bars_html("Mail", ComponentUptime((day,), (("1 days", 90.0),)),
+                                     compact=True,
+                                     tr=translator(language))
+        return [a.get("title") for a in parse(bars).cssselect(".mks-bars a")]
+
+    many = tuple(f"Incident {n}" for n in range(1, 11))
+    assert titles(many) == ["2026-01-01: 90.00% — Incident 1; Incident 2; Incident 3; 7 more"]
+    assert titles(many[:4]) == [
+        "2026-01-01: 90.00% — Incident 1; Incident 2; Incident 3; Incident 4"]
+    assert titles(many[:5])[0].endswith("Incident 3; 2 more")
+    assert titles(many, "fr")[0].endswith("Incident 3; 7 de plus")
+    assert titles(many, "ja")[0].endswith("Incident 3; ほか7件")

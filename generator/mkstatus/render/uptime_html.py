@@ -241,11 +241,25 @@ def day_notes(d: DayUptime, tr: Translator) -> list[str]:
     return [tr.gettext(n) if n in AUTOMATIC_NOTES else n for n in d.notes]
 
 
+# A bar's title names at most this many of its day's incidents and notes, then how many
+# more: the day's row on the component page lists them all. A busy day of a large site
+# has dozens, and in full on 90 bars of every component they made the home page of the
+# 10,000-incident benchmark 2.5 MB, and a tooltip nobody can read.
+TITLE_NOTES = 3
+
+
 def _title(d: DayUptime, tr: Translator) -> str:
     text = f"{d.day.isoformat()}: {fmt_pct(d.percent, tr)}"
     if d.percent is not None:
         text += coverage_note(d.coverage, tr=tr)
-    return text + (" — " + "; ".join(day_notes(d, tr)) if d.notes else "")
+    if not d.notes:
+        return text
+    notes = day_notes(d, tr)
+    if len(notes) > TITLE_NOTES + 1:  # "1 more" would take the room of the note itself
+        more = len(notes) - TITLE_NOTES
+        notes = notes[:TITLE_NOTES] + [tr.ngettext("%(count)s more", "%(count)s more",
+                                                   more) % {"count": more}]
+    return text + " — " + "; ".join(notes)
 
 
 def _environment(tr: Translator) -> Environment:
