@@ -24,7 +24,9 @@ from typing import Any
 from mkstatus.compute.site import Site
 from mkstatus.config import syntax_problems
 from mkstatus.errors import BuildError, ConfigError, ValidationError
+from mkstatus.incidents.parse import forget_parsed
 from mkstatus.locking import lock
+from mkstatus.memory import give_back
 from mkstatus.mkdocs.unchanged import reusing
 from mkstatus.project import Project, load_project
 from mkstatus.times import TimeError, resolve_now
@@ -93,6 +95,8 @@ def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
     with _disk_errors(target):
         recover(target)  # even when this build fails: a kill must not cost the old site
     site = load_project(project_of(config), now)  # validate before touching anything
+    forget_parsed()  # one build, one load: nothing to keep for a next one
+    give_back()
     if strict and site.warnings:
         raise ValidationError(list(site.warnings))
     with _disk_errors(target):
@@ -104,7 +108,7 @@ def run_build(config_file: Path, now_option: str | None, site_dir: Path | None,
                 mkdocs_build(config, staging, site, strict=strict, previous=target)
                 swap_in(staging, target)
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                remove_tree(staging)
     return target
 
 
@@ -277,7 +281,7 @@ def swap_in(staging: Path, target: Path) -> None:
         os.rename(staging, target)
         return
     if _exchange(staging, target):
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)  # the old site, now
         return
     old = target.parent / f"{OLD_PREFIX}{target.name}-{os.getpid()}"
     os.rename(target, old)
@@ -286,7 +290,33 @@ def swap_in(staging: Path, target: Path) -> None:
     except OSError:
         os.rename(old, target)  # the published site goes back where it was
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    remove_tree(old)
+
+
+def remove_tree(top: Path) -> None:
+    """``shutil.rmtree(top, ignore_errors=True)`` in less memory: rmtree keeps an entry
+    object for every name of a folder it is in, and the old site of a 10,000-incident
+    build took 8 MB more than the build's own peak to remove. A symbolic link is
+    removed, never followed."""
+    if not os.path.lexists(top):
+        return
+    if os.path.islink(top) or not os.path.isdir(top):
+        with contextlib.suppress(OSError):
+            os.unlink(top)
+        return
+    for folder, subfolders, names in os.walk(top, topdown=False):
+        for name in names:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+        for name in subfolders:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                if os.path.islink(path):
+                    os.unlink(path)
+                else:
+                    os.rmdir(path)
+    with contextlib.suppress(OSError):
+        os.rmdir(top)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -248,10 +248,11 @@ def _plan(kept: Kept, site: Site, changed_views: list[View], outputs: list[Outpu
 def _apply(kept: Kept, plan: Plan, served: Path) -> None:
     """Write the plan's files into ``served`` as a full build would, and keep them."""
     from mkdocs.commands.build import _build_template, _populate_page, get_context
-    from mkdocs.structure.files import File, Files, InclusionLevel
+    from mkdocs.structure.files import Files, InclusionLevel
     from mkdocs.structure.pages import Page
 
     from mkstatus.mkdocs.plugin import IN_NAV, finish
+    from mkstatus.mkdocs.unchanged import GeneratedFile
 
     config = kept.config
     state = config.plugins["mkstatus"].kept
@@ -275,7 +276,8 @@ def _apply(kept: Kept, plan: Plan, served: Path) -> None:
                 files.remove(file)
             inclusion = InclusionLevel.INCLUDED if out.path in IN_NAV or not out.is_page \
                 else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, out.path, content=content, inclusion=inclusion)
+            file = GeneratedFile.generated(config, out.path, content=content,
+                                           inclusion=inclusion)
             files.append(file)
             pages_came_or_went |= out.is_page
         if not out.is_page:

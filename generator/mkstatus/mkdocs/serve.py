@@ -38,6 +38,7 @@ from mkstatus.mkdocs.build import (
     mkdocs_build,
     mkdocs_config,
     project_of,
+    remove_tree,
     staging_dir,
     swap_in,
 )
@@ -180,7 +181,7 @@ class Preview:
                          unchanged="the preview", previous=self.served)
             swap_in(staging, self.served)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_tree(staging)
         self.kept = incremental.keep(config, snapshot, config_file_before)
 
 

@@ -129,7 +129,8 @@ def render_feeds(site: Site, store: RenderStore | None = None) -> list[tuple[str
     for component, suffix in feed_targets(site):
         items = lists[component]
         files += files_kept(store, feed_key(site, "rss-atom", component, items),
-                            partial(_pair, site, component, items, suffix, html))
+                            partial(_pair, site, component, items, suffix, html),
+                            (urls.feed("rss", component), urls.feed("atom", component)))
     return files
 
 

@@ -24,7 +24,7 @@ from mkstatus.render.pages import GeneratedPage, MarkdownConfig, PageRenderer, R
 from mkstatus.render.report_badges import render_report_badges
 from mkstatus.render.reports import render_report_pages
 from mkstatus.render.reuse import CONVERSIONS
-from mkstatus.render.store import RenderStore
+from mkstatus.render.store import Later, RenderStore
 from mkstatus.render.uptime_html import page_extra as uptime_extra
 from mkstatus.render.uptime_json import render_uptime_json
 
@@ -34,7 +34,7 @@ CSS_PARTS = ("mkstatus.css", "uptime.css")
 @dataclass(frozen=True, slots=True)
 class Output:
     path: str  # relative to docs_dir (pages) or the site root (everything else)
-    data: str | bytes | GeneratedPage
+    data: bytes | GeneratedPage | Later  # Later: made when written (``store.Later``)
     source: str  # which renderer made it, for collision messages
 
     @property
@@ -49,7 +49,9 @@ class Output:
     @property
     def content(self) -> str | bytes:
         """The file's text: a page as Markdown with front matter (see ``GeneratedPage``)."""
-        return self.data.markdown() if isinstance(self.data, GeneratedPage) else self.data
+        if isinstance(self.data, GeneratedPage):
+            return self.data.markdown()
+        return self.data() if isinstance(self.data, Later) else self.data
 
 
 Renderer = Callable[[Site], Iterable[tuple[str, str | bytes | GeneratedPage]]]
@@ -126,7 +128,10 @@ def generate(site: Site, page_extra: dict[str, Any] | None = None,
         safe_path(path)
         if path in made:
             raise BuildError(f"two outputs write {path}: {made[path].source} and {name}")
-        made[path] = Output(path, content, name)
+        # Held until written as UTF-8, not as text: Python keeps a text with one
+        # character beyond Latin-1 (an em dash) at two or four bytes a character.
+        made[path] = Output(path, content.encode("utf-8") if isinstance(content, str)
+                            else content, name)
     return [made[p] for p in sorted(made)]
 
 

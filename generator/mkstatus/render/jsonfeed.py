@@ -43,7 +43,8 @@ def render_jsonfeed(site: Site, store: RenderStore | None = None) -> list[tuple[
     for component, suffix in feed_targets(site):
         items = lists[component]
         out += files_kept(store, feed_key(site, "json", component, items),
-                          partial(_file, site, component, suffix, html, items))
+                          partial(_file, site, component, suffix, html, items),
+                          (urls.json_feed(component),))
     return out
 
 
