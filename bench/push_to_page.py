@@ -11,9 +11,14 @@ rounds:
    after requirements.txt changed: everything is downloaded from PyPI);
 3. the same into another fresh virtualenv with the pip cache that step 2 filled (what
    setup-python's `cache: pip` restores in every later run: nothing is downloaded);
-4. `mkstatus check` (check.yml on pull requests; the deploy build validates too);
-5. `mkstatus build`;
-6. the size of the Pages artifact: `site/` as upload-pages-artifact packs it (tar), and
+4. the installed virtualenv restored as actions/cache restores it (the workflows cache
+   `~/.mkstatus-venv`, keyed on Python and requirements.txt): a tar compressed with
+   zstd, as actions/cache makes it, unpacked where it was made; then the install step's
+   own check that it works (`python -c "import mkstatus"`), all that step does on a hit;
+5. `mkstatus check` (check.yml on pull requests; the deploy build validates too);
+6. `mkstatus build` in a fresh clone: without `.mkstatus-cache`, and with the last run's
+   restored (the workflows cache it too); neither has a previous `site/` to link;
+7. the size of the Pages artifact: `site/` as upload-pages-artifact packs it (tar), and
    that tar gzipped (about what is uploaded).
 
 Where pip finds its wheels in a local folder or mirror (``pip config list``), nothing
@@ -118,7 +123,7 @@ def main() -> None:
         site = tmp / "site"
         make_site(site, args.n, tmp, venv_env)
         now = ["--now", NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
-        cache_bytes = wheel_bytes = 0
+        cache_bytes = wheel_bytes = venv_cache_bytes = 0
         for r in range(args.repeat):
             cache = tmp / f"pip-cache-{r}"
             pip_env = {**venv_env, "PIP_CACHE_DIR": str(cache)}
@@ -139,12 +144,26 @@ def main() -> None:
                       "-r", "requirements.txt", cwd=site, env={**venv_env,
                                                                "PIP_NO_CACHE_DIR": "1"}))
             wheel_bytes = folder_size(wheels)
+            archive = tmp / f"venv-{r}.tar.zst"
+            timed("tar", "--zstd", "-cf", archive, "-C", venv.parent, venv.name, cwd=tmp,
+                  env=env)
+            venv_cache_bytes = archive.stat().st_size
+            shutil.rmtree(venv)
+            times.setdefault("restore the virtualenv (actions/cache: unpack)", []).append(
+                timed("tar", "--zstd", "-xf", archive, "-C", venv.parent, cwd=tmp, env=env))
+            times.setdefault("install step on a cache hit (import check)", []).append(
+                timed(venv / "bin" / "python", "-c", "import mkstatus", cwd=site,
+                      env=venv_env))
             bin_env = {**venv_env, "PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"}
             times.setdefault("mkstatus check", []).append(
                 timed(venv / "bin" / "mkstatus", "check", *now, cwd=site, env=bin_env))
-            shutil.rmtree(site / "site", ignore_errors=True)
-            times.setdefault("mkstatus build", []).append(
-                timed(venv / "bin" / "mkstatus", "build", *now, cwd=site, env=bin_env))
+            for label, keep_cache in (("mkstatus build, fresh clone", False),
+                                      ("mkstatus build, .mkstatus-cache restored", True)):
+                shutil.rmtree(site / "site", ignore_errors=True)
+                if not keep_cache:
+                    shutil.rmtree(site / ".mkstatus-cache", ignore_errors=True)
+                times.setdefault(label, []).append(
+                    timed(venv / "bin" / "mkstatus", "build", *now, cwd=site, env=bin_env))
         tar_bytes, gz_bytes = artifact_sizes(site / "site", tmp)
         files = sum(1 for p in (site / "site").rglob("*") if p.is_file())
     print(f"{args.n} incidents, {args.repeat} rounds; Python {sys.version.split()[0]}")
@@ -153,7 +172,8 @@ def main() -> None:
     for name, values in times.items():
         print(row(name, values))
     print(f"wheels installed: {wheel_bytes / 1e6:.1f} MB; pip cache that setup-python "
-          f"saves and restores: {cache_bytes / 1e6:.1f} MB")
+          f"saves and restores: {cache_bytes / 1e6:.1f} MB; the virtualenv as actions/cache "
+          f"stores it (tar, zstd): {venv_cache_bytes / 1e6:.1f} MB")
     print(f"pip's configuration here: index {env.get('PIP_INDEX_URL', '(default)')}, "
           f"find-links {env.get('PIP_FIND_LINKS', '(none)')}; see `pip config list`")
     print(f"Pages artifact: {files} files, tar {tar_bytes / 1e6:.2f} MB, "

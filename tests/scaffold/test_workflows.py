@@ -113,10 +113,15 @@ def test_actions_are_pinned_by_commit_with_the_version_in_a_comment(site: Path,
     assert all(len(v) == 1 for v in versions.values()), versions
 
 
+VENV = "~/.mkstatus-venv"
+
+
 def test_every_install_step_is_cached_on_what_it_installs(site: Path) -> None:
-    """Issue 20, push to live page: each job that installs mkstatus restores pip's cache,
-    keyed on requirements.txt (the one file the install reads), so a run after the first
-    downloads nothing; a changed requirements.txt makes a new key, never a stale install."""
+    """Issue 20, push to live page: each job that installs mkstatus restores the
+    virtualenv it installed last time (actions/cache), keyed on the runner, the exact
+    Python and requirements.txt with any wheel it names (all the install reads), so a
+    run after the first installs nothing; a changed key is a new install, never a stale
+    one. pip's cache stays, for the runs that do install."""
     installs = 0
     for path in scaffolded(site):
         for name, job in yaml.safe_load(path.read_text())["jobs"].items():
@@ -125,13 +130,72 @@ def test_every_install_step_is_cached_on_what_it_installs(site: Path) -> None:
             if not runs:
                 continue
             installs += len(runs)
-            assert all(s["run"].strip() == "python -m pip install -r requirements.txt"
-                       for s in runs), (path.name, name)
+            assert [s["run"] for s in runs] == [INSTALL_STEP], (path.name, name)
             setups = [(i, s) for i, s in enumerate(steps)
                       if s.get("uses", "").startswith("actions/setup-python@")]
             assert len(setups) == 1, (path.name, name)
             at, setup = setups[0]
+            assert setup.get("id") == "python"
             assert setup["with"].get("cache") == "pip", (path.name, name)
             assert setup["with"].get("cache-dependency-path") == "requirements.txt"
-            assert all(steps.index(s) > at for s in runs), (path.name, name)
+            caches = [(i, s) for i, s in enumerate(steps)
+                      if s.get("uses", "").startswith("actions/cache@")
+                      and s["with"]["path"] == VENV]
+            assert len(caches) == 1, (path.name, name)
+            cache_at, cache = caches[0]
+            assert cache["with"]["key"] == (
+                "mkstatus-venv-${{ runner.os }}-${{ runner.arch }}-"
+                "${{ steps.python.outputs.python-version }}-"
+                "${{ hashFiles('requirements.txt', '**/*.whl') }}")
+            assert "restore-keys" not in cache["with"]  # an exact match or nothing
+            assert at < cache_at < steps.index(runs[0]), (path.name, name)
     assert installs >= 9  # check.yml once; deploy, probe and both post-status twice
+
+
+INSTALL_STEP = """# Once per requirements.txt and Python: later runs restore the virtualenv above.
+if ! ~/.mkstatus-venv/bin/python -c "import mkstatus" 2>/dev/null; then
+  rm -rf ~/.mkstatus-venv
+  python -m venv ~/.mkstatus-venv
+  ~/.mkstatus-venv/bin/python -m pip install -r requirements.txt
+fi
+echo "$HOME/.mkstatus-venv/bin" >> "$GITHUB_PATH"
+"""
+
+
+def _install(home: Path, work: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    """The install step's script as a runner runs it (`bash -e`), in ``work``."""
+    path_file = home / "github_path"
+    path_file.write_text("")
+    env = {"HOME": str(home), "GITHUB_PATH": str(path_file),
+           "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PIP_NO_INDEX": "1"}
+    done = subprocess.run(["bash", "-e", "-c", INSTALL_STEP], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=300)
+    return done, path_file.read_text()
+
+
+def test_the_install_step_uses_a_restored_virtualenv_and_replaces_a_broken_one(
+        tmp_path: Path) -> None:
+    """A hit (the restored virtualenv imports mkstatus) installs nothing; a virtualenv
+    whose Python is gone (the runner's Python was updated under the same key) is made
+    again. Here requirements.txt is empty, so the new one takes no download."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    (work / "requirements.txt").write_text("")
+    venv = home / ".mkstatus-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv], check=True)
+    site_packages = next(venv.glob("lib/python*/site-packages"))
+    (site_packages / "mkstatus.py").write_text("")  # it imports: a hit
+    stamp = (venv / "bin" / "python").lstat().st_mtime_ns
+    done, added = _install(home, work)
+    assert done.returncode == 0, done.stderr
+    assert added == f"{venv}/bin\n"
+    assert (site_packages / "mkstatus.py").exists()
+    assert (venv / "bin" / "python").lstat().st_mtime_ns == stamp  # not made again
+    (venv / "bin" / "python").unlink()
+    (venv / "bin" / "python").symlink_to(tmp_path / "gone" / "python3")
+    done, added = _install(home, work)
+    assert done.returncode == 0, done.stderr
+    assert added == f"{venv}/bin\n"
+    assert not (site_packages / "mkstatus.py").exists()  # a new virtualenv
+    assert subprocess.run([venv / "bin" / "python", "-c", "import sys"]).returncode == 0
