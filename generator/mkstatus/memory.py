@@ -10,21 +10,23 @@ back. glibc's ``malloc_trim`` returns those free pages: 3 to 5 MB of the peak of
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 from collections.abc import Callable
-
-_TRIM: list[Callable[[int], int] | None] = []
 
 
 def give_back() -> None:
     """Return the heap's free memory to the system, where glibc can."""
-    if not _TRIM:
-        trim = None
-        if sys.platform.startswith("linux"):
-            try:
-                trim = ctypes.CDLL(None).malloc_trim
-            except (OSError, AttributeError):  # not glibc
-                trim = None
-        _TRIM.append(trim)
-    if _TRIM[0] is not None:
-        _TRIM[0](0)
+    trim = _trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc
+        return None

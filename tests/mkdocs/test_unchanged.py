@@ -97,3 +97,25 @@ def test_a_rebuild_of_the_same_inputs_keeps_every_file_and_its_time(tmp_path: Pa
     before = stamps()
     mkstatus("build", "--now", DEMO_NOW, cwd=root, check=True)
     assert stamps() == before
+
+
+def test_removing_the_old_site_never_follows_a_symbolic_link(tmp_path: Path) -> None:
+    """``remove_tree`` (the old site after a swap) removes links, not what they point at."""
+    from mkstatus.mkdocs.build import remove_tree
+
+    outside = tmp_path / "outside"
+    (outside / "keep").mkdir(parents=True)
+    (outside / "keep" / "file.txt").write_text("kept")
+    old = tmp_path / "old-site"
+    (old / "a" / "b").mkdir(parents=True)
+    (old / "a" / "b" / "index.html").write_text("x")
+    (old / "a" / "to-dir").symlink_to(outside / "keep")
+    (old / "to-file").symlink_to(outside / "keep" / "file.txt")
+    remove_tree(old)
+    assert not old.exists()
+    assert (outside / "keep" / "file.txt").read_text() == "kept"
+    link = tmp_path / "link-to-outside"
+    link.symlink_to(outside)
+    remove_tree(link)
+    assert not link.is_symlink() and (outside / "keep" / "file.txt").exists()
+    remove_tree(tmp_path / "missing")  # nothing there: nothing to do

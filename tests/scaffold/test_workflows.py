@@ -162,22 +162,27 @@ echo "$HOME/.mkstatus-venv/bin" >> "$GITHUB_PATH"
 """
 
 
-def _install(home: Path, work: Path) -> tuple[subprocess.CompletedProcess[str], str]:
-    """The install step's script as a runner runs it (`bash -e`), in ``work``."""
+def _install(script: str, home: Path, work: Path
+             ) -> tuple[subprocess.CompletedProcess[str], str]:
+    """The install step's ``script`` as a runner runs it (`bash -e`), in ``work``."""
     path_file = home / "github_path"
     path_file.write_text("")
     env = {"HOME": str(home), "GITHUB_PATH": str(path_file),
            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PIP_NO_INDEX": "1"}
-    done = subprocess.run(["bash", "-e", "-c", INSTALL_STEP], cwd=work, env=env,
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=work, env=env,
                           capture_output=True, text=True, timeout=300)
     return done, path_file.read_text()
 
 
 def test_the_install_step_uses_a_restored_virtualenv_and_replaces_a_broken_one(
-        tmp_path: Path) -> None:
+        site: Path, tmp_path: Path) -> None:
     """A hit (the restored virtualenv imports mkstatus) installs nothing; a virtualenv
     whose Python is gone (the runner's Python was updated under the same key) is made
-    again. Here requirements.txt is empty, so the new one takes no download."""
+    again. Here requirements.txt is empty, so the new one takes no download. The script
+    is check.yml's, as scaffolded."""
+    check = yaml.safe_load((site / ".github" / "workflows" / "check.yml").read_text())
+    [script] = [s["run"] for s in check["jobs"]["check"]["steps"]
+                if s.get("name") == "Install mkstatus"]
     home, work = tmp_path / "home", tmp_path / "work"
     home.mkdir()
     work.mkdir()
@@ -187,14 +192,14 @@ def test_the_install_step_uses_a_restored_virtualenv_and_replaces_a_broken_one(
     site_packages = next(venv.glob("lib/python*/site-packages"))
     (site_packages / "mkstatus.py").write_text("")  # it imports: a hit
     stamp = (venv / "bin" / "python").lstat().st_mtime_ns
-    done, added = _install(home, work)
+    done, added = _install(script, home, work)
     assert done.returncode == 0, done.stderr
     assert added == f"{venv}/bin\n"
     assert (site_packages / "mkstatus.py").exists()
     assert (venv / "bin" / "python").lstat().st_mtime_ns == stamp  # not made again
     (venv / "bin" / "python").unlink()
     (venv / "bin" / "python").symlink_to(tmp_path / "gone" / "python3")
-    done, added = _install(home, work)
+    done, added = _install(script, home, work)
     assert done.returncode == 0, done.stderr
     assert added == f"{venv}/bin\n"
     assert not (site_packages / "mkstatus.py").exists()  # a new virtualenv

@@ -36,13 +36,11 @@ _ACTIVE: list[Writer] = []
 
 class Writer:
     """Writes files under ``staging``, linking those equal to their twin under
-    ``previous``; counts both for the caller (`serve` logs them, tests read them)."""
+    ``previous``."""
 
     def __init__(self, staging: Path, previous: Path) -> None:
         self.staging = os.fspath(staging)
         self.previous = os.fspath(previous)
-        self.linked = 0
-        self.written = 0
 
     def _twin(self, output_path: str) -> str | None:
         rel = os.path.relpath(output_path, self.staging)
@@ -55,14 +53,12 @@ class Writer:
         os.makedirs(os.path.dirname(output_path), exist_ok=True)
         twin = self._twin(output_path)
         if twin is not None and _holds(twin, content) and _link(twin, output_path):
-            self.linked += 1
             return
         try:
             with open(output_path, "wb") as handle:
                 handle.write(content)
         except OSError as exc:  # a full disk fails the write, which names no file
             raise OSError(exc.errno, exc.strerror, exc.filename or output_path) from None
-        self.written += 1
 
     def copy(self, source_path: str, output_path: str) -> None:
         """``mkdocs.utils.copy_file``'s contract (``output_path`` may be a folder)."""
@@ -99,11 +95,11 @@ def _link(twin: str, output_path: str) -> bool:
 
 
 @contextlib.contextmanager
-def reusing(staging: Path, previous: Path | None) -> Iterator[Writer | None]:
+def reusing(staging: Path, previous: Path | None) -> Iterator[None]:
     """While the block runs, MkDocs' writers and ``GeneratedFile`` link unchanged files
     of ``previous`` into ``staging``; without a ``previous`` folder, nothing changes."""
     if previous is None or not previous.is_dir():
-        yield None
+        yield
         return
     from mkdocs import utils
 
@@ -112,7 +108,7 @@ def reusing(staging: Path, previous: Path | None) -> Iterator[Writer | None]:
     utils.write_file, utils.copy_file = writer.write, writer.copy  # type: ignore[assignment]
     _ACTIVE.append(writer)
     try:
-        yield writer
+        yield
     finally:
         _ACTIVE.remove(writer)
         utils.write_file, utils.copy_file = saved  # type: ignore[assignment]

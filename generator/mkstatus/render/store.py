@@ -267,26 +267,27 @@ def files_kept(store: RenderStore | None, key: bytes,
     if paths and store.has(key):
         return [(path, Later(partial(_kept_file, store, key, make, index, path)))
                 for index, path in enumerate(paths)]
-    kept = store.get(key)
-    if kept is not None:
-        try:
-            return [tuple(item) for item in marshal.loads(kept)]  # type: ignore[misc]
-        except (ValueError, EOFError, TypeError):
-            pass
+    files = _unpacked(store.get(key))
+    if files is not None:
+        return files
     files = make()
     store.put(key, marshal.dumps([tuple(item) for item in files]))
     return files
 
 
+def _unpacked(kept: bytes | None) -> list[tuple[str, Any]] | None:
+    """The files a store value holds; None for none, or for a value of another shape."""
+    if kept is None:
+        return None
+    try:
+        return [tuple(item) for item in marshal.loads(kept)]  # type: ignore[misc]
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
 def _kept_file(store: RenderStore, key: bytes, make: Callable[[], list[tuple[str, Any]]],
                index: int, path: str) -> bytes:
-    kept = store.get(key)
-    files: list[tuple[str, Any]] | None = None
-    if kept is not None:
-        try:
-            files = [tuple(item) for item in marshal.loads(kept)]  # type: ignore[misc]
-        except (ValueError, EOFError, TypeError):
-            files = None
+    files = _unpacked(store.get(key))
     if files is None or len(files) <= index or files[index][0] != path:
         files = make()
     content = files[index][1]
